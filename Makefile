@@ -1,0 +1,52 @@
+# claimtrace: every set-up step a fresh machine needs lives here.
+#   make run   - install, then annotate the bundled sample articles into out/annotated.jsonl
+#   make test  - install (main venv + doccano server venv), then run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DOCCANO_VENV := .venv-doccano
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install doccano-install run test test-fast lint bench evaluate clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -c constraints.txt -e '.[dev]'
+	touch $@
+
+doccano-install: $(DOCCANO_VENV)/.installed
+
+$(DOCCANO_VENV)/.installed:
+	test -x $(DOCCANO_VENV)/bin/python || $(PYTHON) -m venv $(DOCCANO_VENV)
+	$(DOCCANO_VENV)/bin/pip install -q -U pip
+	$(DOCCANO_VENV)/bin/pip install 'doccano==1.8.4' 'marshmallow<4' 'numpy<2'
+	touch $@
+
+run: install
+	mkdir -p out
+	$(BIN)/claimtrace annotate corpus/articles -o out/annotated.jsonl
+
+test: install doccano-install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not doccano"
+
+lint: install
+	$(BIN)/ruff check .
+
+evaluate: install
+	$(BIN)/claimtrace evaluate --gold ../shared/data/polnear/dev --format brat
+	$(BIN)/claimtrace evaluate --gold corpus/gold --format jsonl
+
+bench: install
+	$(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""`claimtrace evaluate`: score pipeline output against gold."""

@@ -1,0 +1,1 @@
+"""stance package."""
