@@ -61,3 +61,80 @@ class Errors:
                      "Check the path in the config; word lists live in pipeline/resources/.")
     E104 = ErrorCode("E104", "Bad config override {override!r}.",
                      "Use --set section.key=value, e.g. --set components.quotes.min_words=3.")
+    E401 = ErrorCode("E401", "Gold path {path!r} does not exist.",
+                     "Pass a brat folder (with text/ and attributions/), a gold .jsonl file or "
+                     "a folder of them, e.g. --gold corpus/gold.")
+    E402 = ErrorCode("E402", "Gold article {id!r} points at {path!r}, which is missing.",
+                     "The shared data lives in ../shared next to the repository; check it is "
+                     "mounted, or give the article a \"text\" field.")
+    E403 = ErrorCode("E403", "Text of gold article {id!r} ({path!r}) has sha256 {actual}, "
+                     "expected {expected}.",
+                     "The source text changed, so the gold offsets are stale: re-annotate, or "
+                     "restore the original file.")
+    E404 = ErrorCode("E404", "Line {line} of gold file {name!r} is invalid: {detail}.",
+                     "Fix that line; the format is described in docs/evaluation.md.")
+    E405 = ErrorCode("E405", "brat file {name!r} is invalid: {detail}.",
+                     "Check the .ann file against its .txt (offsets are code points, end "
+                     "exclusive).")
+    E406 = ErrorCode("E406", "No gold articles found under {path!r} for format {fmt!r}.",
+                     "brat needs text/*.txt and attributions/*.ann; jsonl needs *.jsonl files.")
+    E407 = ErrorCode("E407", "Predictions file {path!r} is unusable: {detail}.",
+                     "Pass the JSONL written by `claimtrace annotate` on the same gold texts, "
+                     "or leave --pred out to run the pipeline.")
+    E408 = ErrorCode("E408", "Prediction for {id!r} has a different text than the gold article.",
+                     "Offsets would not line up: annotate the gold texts exactly as given.")
+    E409 = ErrorCode("E409", "Unknown gold format {fmt!r}.", "Use --format brat or --format jsonl.")
+    E201 = ErrorCode("E201", "{what} file {path!r} not found.",
+                     "Check the data paths in configs/stance.cfg (relative to the repo root); "
+                     "the shared data lives in ../shared/data.")
+    E202 = ErrorCode("E202", "Stance model folder {path!r} could not be loaded: {detail}.",
+                     "Point [components.stance] model at a folder holding adapter_config.json "
+                     "(e.g. models/stance), or retrain with `claimtrace stance train`.")
+    E203 = ErrorCode("E203", "Line {line} of {name!r} is not valid JSON ({detail}).",
+                     "Each line must be an object like {{\"target\": ..., \"text\": ...}}; "
+                     "the other lines were still scored.")
+    E204 = ErrorCode("E204", "Line {line} of {name!r} lacks a non-empty string {field!r}.",
+                     "Add it; each line needs \"target\" and \"text\" (\"context\" optional).")
+    E205 = ErrorCode("E205", "Stance input {name!r} does not exist.",
+                     "Pass an existing JSONL file of {{\"target\", \"text\"}} lines, or '-'.")
+    E206 = ErrorCode("E206", "Stance config {path!r} is invalid: {detail}.",
+                     "Compare it with configs/stance.cfg; every section and key there is needed.")
+    E207 = ErrorCode("E207", "Unknown task {task!r} on line {line} of {name!r}.",
+                     "Use \"stance\" (target is a proposition) or \"actor\" (target is an entity).")
+    # --- E3xx: doccano bridge (pipeline/doccano) ---
+    E301 = ErrorCode("E301", "Environment variable {name} is not set.",
+                     "Export DOCCANO_ADMIN_USER and DOCCANO_ADMIN_PASSWORD (the local doccano "
+                     "admin account) before running `claimtrace doccano ...`.")
+    E302 = ErrorCode("E302", "Installing the doccano server venv at {path!r} failed ({detail}).",
+                     "See the log {log!r}; fix the cause, delete the half-made venv and rerun "
+                     "(or run `make doccano-install`).")
+    E303 = ErrorCode("E303", "The doccano server did not become ready within {seconds} s ({detail}).",
+                     "Read the logs in {logs!r}; then `claimtrace doccano stop` and try `serve` again.")
+    E304 = ErrorCode("E304", "Port {port} on 127.0.0.1 is already in use.",
+                     "Pick another port with --port or CLAIMTRACE_DOCCANO_PORT, or stop what uses it.")
+    E305 = ErrorCode("E305", "The doccano server at {url} cannot be reached ({detail}).",
+                     "Start it with `claimtrace doccano serve` (check `claimtrace doccano status`), "
+                     "then rerun: the push resumes where it stopped, nothing is created twice.")
+    E306 = ErrorCode("E306", "The doccano server at {url} kept failing: {method} {path} answered "
+                     "{status} after {attempts} attempts.",
+                     "Check the server logs (.doccano/web.log, task.log), then rerun: the push "
+                     "resumes where it stopped, nothing is created twice.")
+    E307 = ErrorCode("E307", "doccano rejected the login at {url} (HTTP {status}).",
+                     "Check DOCCANO_ADMIN_USER / DOCCANO_ADMIN_PASSWORD; `claimtrace doccano serve` "
+                     "(re)sets the admin password from them.")
+    E308 = ErrorCode("E308", "doccano project {name!r} does not exist on {url}.",
+                     "Push to it first with `claimtrace doccano push FILE --project {name}`, or "
+                     "check the name in the doccano web UI.")
+    E309 = ErrorCode("E309", "doccano could not import batch {batch} into project {project!r}: {detail}.",
+                     "This is a bug in the doccano bridge; report it with the input file. Rerun "
+                     "to retry: already imported documents are skipped.")
+    E310 = ErrorCode("E310", "Line {line} of {name!r} is not a valid claimtrace record ({detail}).",
+                     "Push the JSONL written by `claimtrace annotate` (schema in docs/schema.md).")
+    E311 = ErrorCode("E311", "Refusing doccano URL {url!r}: only loopback (127.0.0.1) is allowed.",
+                     "Use http://127.0.0.1:PORT; the bridge never talks to remote hosts.")
+    E312 = ErrorCode("E312", "doccano answered {method} {path} with HTTP {status}: {detail}.",
+                     "Check that the project is a claimtrace project and the account is its admin.")
+    E313 = ErrorCode("E313", "Example {doc_id!r} in doccano has a different text than the pushed record.",
+                     "Texts are read-only in doccano; re-push the record from the pipeline output.")
+    E314 = ErrorCode("E314", "The doccano server venv is missing at {path!r} and --no-install was given.",
+                     "Run `make doccano-install`, or drop --no-install to install it now (~2 min).")

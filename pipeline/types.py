@@ -57,6 +57,9 @@ class Quote:
     type: str
     cue: Span | None = None
     speaker: Speaker | None = None
+    # How the cue was found ("syntax", "inverted", "colon", "colon_paragraph", "according_to",
+    # "that_clause"); attribution uses it to pick the speaker. Not serialised.
+    how: str | None = None
 
 
 @dataclass

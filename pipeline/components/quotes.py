@@ -1,0 +1,341 @@
+"""Quotes: direct (quote marks), indirect (cue + reported clause, "according to", colon) and
+mixed (a reported clause with an embedded partial quote). Scare quotes, titles and terms are
+rejected. Speakers are left to the attribution component; this one finds content and cue."""
+
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..docutils import is_heading, paragraph_of, trim
+from ..extensions import register_extensions
+from ..resources import CueLexicon, load_cue_lexicon, load_json, load_word_list
+from ..types import Quote
+
+CLAUSE_DEPS = {"ccomp", "parataxis", "advcl", "xcomp", "conj"}
+NP_DEPS = {"dobj", "pobj", "attr", "nsubjpass", "oprd", "npadvmod"}
+OPEN_SINGLE_CONTEXT = set(" \n—–-(“")
+NON_AGENT_SUBJECTS = {"this", "that", "these", "those", "what"}
+
+
+@dataclass
+class QuotedSpan:
+    """Characters between a pair of quote marks (marks included), as a token span."""
+
+    span: Span
+    words: int
+
+
+def find_quoted_spans(doc: Doc) -> list[QuotedSpan]:
+    """Pair quote marks in the normalised text. A quote left open at a paragraph end continues
+    when the next paragraph opens with a quote mark (the newspaper convention)."""
+    text = doc.text
+    pairs: list[tuple[int, int]] = []
+    open_at: int | None = None
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "“":
+            if open_at is None:
+                open_at = i
+            else:
+                open_at = i  # an unclosed quote: restart at the new opener
+        elif ch == "”" and open_at is not None:
+            pairs.append((open_at, i + 1))
+            open_at = None
+        elif ch == "\n" and open_at is not None:
+            j = i
+            while j < n and text[j].isspace():
+                j += 1
+            if j < n and text[j] == "“":
+                i = j + 1  # multi-paragraph quote: skip the re-opening mark
+                continue
+            open_at = None
+        elif ch == "‘" and open_at is None and (i == 0 or text[i - 1] in OPEN_SINGLE_CONTEXT):
+            end = _close_single(text, i)
+            if end is not None:
+                pairs.append((i, end))
+                i = end
+                continue
+        i += 1
+    out: list[QuotedSpan] = []
+    for start, end in pairs:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        words = sum(1 for t in span if t.is_alpha or t.like_num)
+        out.append(QuotedSpan(span, words))
+    return out
+
+
+def _close_single(text: str, start: int) -> int | None:
+    j = start + 1
+    while j < len(text) and text[j] != "\n":
+        if text[j] == "’" and text[j - 1] != " " and (j + 1 == len(text) or not text[j + 1].isalpha()):
+            return j + 1
+        j += 1
+    return None
+
+
+@Language.factory(
+    "claimtrace_quotes",
+    assigns=["doc._.quotes", "doc.spans"],
+    requires=["token.dep", "token.lemma", "doc.sents"],
+    default_config={
+        "cue_verbs": "resources:cue_verbs.tsv",
+        "according_to": "resources:according_to.txt",
+        "quote_rules": "resources:quote_rules.json",
+    },
+)
+def make_quotes(nlp: Language, name: str, cue_verbs: str, according_to: str,
+                quote_rules: str) -> "QuoteFinder":
+    register_extensions()
+    return QuoteFinder(load_cue_lexicon(cue_verbs), load_word_list(according_to),
+                       load_json(quote_rules))
+
+
+class QuoteFinder:
+    """Finds quotes and their cues; see the module docstring."""
+
+    def __init__(self, cues: CueLexicon, according_to: frozenset[str], rules: dict) -> None:
+        self.cues = cues
+        self.according_to = [tuple(p.split()) for p in according_to]
+        self.rules = rules
+        self.title_cues = frozenset(rules.get("title_cues", []))
+
+    # --- cue tests -----------------------------------------------------------------------
+    def is_cue(self, tok: Token) -> bool:
+        """A reporting/belief word: a verb by lemma, or an inflected surface form that the
+        tagger mistook for a noun ("specifies", "elaborates", "comments")."""
+        if self.cues.kind(tok.lemma_.lower(), tok.lower_) is None:
+            return False
+        if tok.pos_ in ("VERB", "AUX"):
+            return True
+        if tok.pos_ in ("NOUN", "PROPN", "ADJ", "ADV") and tok.lower_ in self.cues and \
+                tok.lower_ != tok.lemma_.lower() and tok.lower_.endswith(("s", "ed")):
+            return True
+        return False
+
+    def according_phrase(self, tok: Token) -> Span | None:
+        """The cue span if a multi-word cue ("according to") starts at ``tok``."""
+        doc = tok.doc
+        for words in self.according_to:
+            end = tok.i + len(words)
+            if end <= len(doc) and tuple(t.lower_ for t in doc[tok.i : end]) == words:
+                return doc[tok.i : end]
+        return None
+
+    # --- main ---------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        quoted = find_quoted_spans(doc)
+        in_quote = [False] * len(doc)
+        for q in quoted:
+            for t in q.span:
+                in_quote[t.i] = True
+        paras = paragraph_of(doc)
+        quotes: list[Quote] = []
+        used_cues: set[int] = set()
+        for q in quoted:
+            quote = self._direct_or_mixed(q, in_quote, paras)
+            if quote is not None:
+                quotes.append(quote)
+                if quote.cue is not None and quote.type == "mixed":
+                    used_cues.add(quote.cue.start)
+        covered = [False] * len(doc)
+        for quote in quotes:
+            for t in quote.content:
+                covered[t.i] = True
+        for quote in self._indirect(doc, in_quote, used_cues):
+            if not any(covered[t.i] for t in quote.content):
+                quotes.append(quote)
+                for t in quote.content:
+                    covered[t.i] = True
+        quotes.sort(key=lambda q: (q.content.start, q.content.end))
+        for k, quote in enumerate(quotes, 1):
+            quote.id = f"Q{k}"
+        doc._.quotes = quotes
+        doc.spans["quotes"] = [q.content for q in quotes]
+        doc.spans["cues"] = [q.cue for q in quotes if q.cue is not None]
+        return doc
+
+    # --- direct and mixed ---------------------------------------------------------------
+    def _direct_or_mixed(self, q: QuotedSpan, in_quote: list[bool], paras: list[int]) -> Quote | None:
+        span, doc = q.span, q.span.doc
+        if self._is_title(span):
+            return None
+        nxt = _next_token(doc, span.end)
+        if nxt is not None and nxt.text == ":" and q.words < self.rules["min_words_embedded"]:
+            return None  # a term introduced before the quote it explains
+        cue, how, clause = self._governing_cue(span, in_quote)
+        if cue is None:
+            cue, how = self._surface_cue(span, in_quote, paras)
+        if cue is None:
+            cue, how = self._according_to_cue(span)
+        if cue is not None:
+            if q.words < self.rules["min_words_cued"]:
+                return None
+            if clause is not None:
+                clause = _drop_complementiser(trim(clause, keep_quotes=True))
+                extra = sum(1 for t in clause if (t.i < span.start or t.i >= span.end) and t.is_alpha)
+                if extra >= 3 and clause.start <= span.start:
+                    content = doc[clause.start : max(clause.end, span.end)]
+                    return Quote(id="", content=content, type="mixed", cue=cue, how=how)
+            return Quote(id="", content=span, type="direct", cue=cue, how=how)
+        starts_sentence = span.start == span.sent.start or doc[span.start - 1].is_space
+        has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
+        if q.words >= self.rules["min_words_uncued"] and has_verb:
+            return Quote(id="", content=span, type="direct", how=None)
+        if starts_sentence and has_verb and q.words >= self.rules["min_words_cued"]:
+            return Quote(id="", content=span, type="direct", how=None)
+        return None
+
+    def _is_title(self, span: Span) -> bool:
+        doc = span.doc
+        k = span.start - 1
+        while k >= 0 and (doc[k].is_space or doc[k].dep_ == "det" or doc[k].text in ",:"):
+            k -= 1
+        return k >= 0 and doc[k].lower_ in self.title_cues and len(span) <= 12
+
+    def _governing_cue(self, span: Span, in_quote: list[bool]) -> tuple[Token | None, str | None, Span | None]:
+        """A cue outside the quote that governs it in the parse, with the clause it heads."""
+        roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t]
+        for root in roots:
+            child, node, steps = root, root.head, 0
+            while steps < 4 and node != child and not in_quote[node.i]:
+                if self.is_cue(node):
+                    clause = None
+                    if child.dep_ in CLAUSE_DEPS:
+                        clause = node.doc[child.left_edge.i : child.right_edge.i + 1]
+                        if clause.start <= node.i < clause.end:
+                            clause = None
+                    return node.doc[node.i : node.i + 1], "syntax", clause
+                child, node, steps = node, node.head, steps + 1
+        return None, None, None
+
+    def _surface_cue(self, span: Span, in_quote: list[bool], paras: list[int]) -> tuple[Span | None, str | None]:
+        """Cues the parse misses: '“…,” comments X', 'X said: “…”', 'X elaborates:' + paragraph."""
+        doc = span.doc
+        # inverted: the quote ends with , ? ! inside the marks, then cue + speaker or speaker + cue
+        inner_last = doc[span.end - 2] if len(span) >= 2 else None
+        if inner_last is not None and inner_last.text in {",", "?", "!", "—", "..."}:
+            k = span.end
+            for j in range(k, min(k + 6, len(doc))):
+                tok = doc[j]
+                if tok.is_space or in_quote[j] or tok.text in ".;" or tok.is_sent_start and j > k:
+                    break
+                if self.is_cue(tok) or (self.cues.kind(tok.lemma_.lower(), tok.lower_) and
+                                        tok.pos_ in ("NOUN", "VERB", "PROPN")):
+                    return doc[j : j + 1], "inverted"
+        prev = _prev_token(doc, span.start)
+        if prev is not None and prev.text in {":", ","}:
+            same_para = paras[prev.i] == paras[span.start]
+            sent = prev.sent
+            for tok in reversed(list(doc[sent.start : prev.i])):
+                if in_quote[tok.i]:
+                    continue
+                if self.is_cue(tok) or self.cues.kind(tok.lemma_.lower(), tok.lower_):
+                    return doc[tok.i : tok.i + 1], ("colon" if same_para else "colon_paragraph")
+            if prev.text == ":" and not same_para and not is_heading(sent):
+                return doc[prev.i : prev.i + 1], "colon_paragraph"
+        return None, None
+
+    def _according_to_cue(self, span: Span) -> tuple[Span | None, str | None]:
+        sent = span.sent
+        for tok in sent:
+            if span.start <= tok.i < span.end:
+                continue
+            phrase = self.according_phrase(tok)
+            if phrase is not None:
+                return phrase, "according_to"
+        return None, None
+
+    # --- indirect -----------------------------------------------------------------------
+    def _indirect(self, doc: Doc, in_quote: list[bool], used_cues: set[int]):
+        for tok in doc:
+            if in_quote[tok.i] or tok.i in used_cues:
+                continue
+            phrase = self.according_phrase(tok)
+            if phrase is not None:
+                quote = self._according_to_content(phrase, in_quote)
+                if quote is not None:
+                    yield quote
+                continue
+            if not self.is_cue(tok) or self._has_non_agent_subject(tok):
+                continue
+            content = self._reported_clause(tok, in_quote)
+            if content is None or len(content) < 2 or not any(t.is_alpha for t in content):
+                continue
+            has_quote = any(in_quote[t.i] for t in content)
+            yield Quote(id="", content=content, type="mixed" if has_quote else "indirect",
+                        cue=doc[tok.i : tok.i + 1], how="syntax")
+
+    @staticmethod
+    def _has_non_agent_subject(cue: Token) -> bool:
+        """'This explains why ...': a demonstrative subject reports no one's words."""
+        return any(c.dep_ == "nsubj" and c.lower_ in NON_AGENT_SUBJECTS for c in cue.children)
+
+    def _reported_clause(self, cue: Token, in_quote: list[bool]) -> Span | None:
+        doc = cue.doc
+        for child in cue.children:
+            if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < cue.i):
+                span = doc[child.left_edge.i : child.right_edge.i + 1]
+                if span.start <= cue.i < span.end:
+                    continue
+                return _drop_complementiser(trim(span, keep_quotes=True))
+        nxt = _next_token(doc, cue.i + 1)
+        if nxt is not None and nxt.lower_ == "that":
+            end = _clause_end(doc, nxt.i + 1)
+            return trim(doc[nxt.i + 1 : end], keep_quotes=True)
+        if nxt is not None and nxt.text == ":" and cue.pos_ in ("VERB", "NOUN"):
+            after = _next_token(doc, nxt.i + 1)
+            if after is not None and after.sent == cue.sent and not in_quote[after.i]:
+                end = _clause_end(doc, after.i)
+                return trim(doc[after.i : end], keep_quotes=True)
+        return None
+
+    def _according_to_content(self, phrase: Span, in_quote: list[bool]) -> Quote | None:
+        doc = phrase.doc
+        sent = phrase.sent
+        src_end = phrase.end
+        pobj = [t for t in phrase[-1].children if t.dep_ == "pobj"]
+        if pobj:
+            src_end = pobj[0].right_edge.i + 1
+        before = trim(doc[sent.start : phrase.start], keep_quotes=True)
+        after = trim(doc[src_end : sent.end], keep_quotes=True)
+        content = after if len(after) >= len(before) else before
+        if len(content) < 3:
+            return None
+        has_quote = any(in_quote[t.i] for t in content)
+        if has_quote and all(in_quote[t.i] for t in content):
+            return None  # the direct-quote pass owns it
+        return Quote(id="", content=content, type="mixed" if has_quote else "indirect",
+                     cue=phrase, how="according_to")
+
+
+def _drop_complementiser(span: Span) -> Span:
+    if len(span) and span[0].lower_ in ("that",) and span[0].dep_ in ("mark", "nsubj", "det", "dobj"):
+        return trim(span.doc[span.start + 1 : span.end], keep_quotes=True)
+    return span
+
+
+def _clause_end(doc: Doc, start: int) -> int:
+    """End of the clause starting at ``start``: the sentence end, a colon/semicolon or a line."""
+    sent_end = doc[start].sent.end if start < len(doc) else len(doc)
+    for k in range(start, sent_end):
+        if doc[k].text in (";", ":") or "\n" in doc[k].text:
+            return k
+    return sent_end
+
+
+def _next_token(doc: Doc, i: int) -> Token | None:
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return doc[i] if i < len(doc) else None
+
+
+def _prev_token(doc: Doc, i: int) -> Token | None:
+    i -= 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return doc[i] if i >= 0 else None

@@ -1,0 +1,75 @@
+"""Small helpers over spaCy docs shared by the components."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+PUNCT_EDGES = set(" \n\t,.;:!?—–-")
+QUOTE_CHARS = set("“”\"«»„‟‘’'")
+NP_DEPS = {"compound", "flat", "amod", "det", "poss", "nmod", "nummod", "case", "quantmod"}
+
+
+def trim(span: Span, keep_quotes: bool = False) -> Span:
+    """Drop whitespace and punctuation (and quote marks unless ``keep_quotes``) at both ends."""
+    start, end = span.start, span.end
+    doc = span.doc
+
+    def strip(tok: Token) -> bool:
+        if tok.is_space:
+            return True
+        if tok.text in QUOTE_CHARS:
+            return not keep_quotes
+        return tok.is_punct and tok.text not in "()[]" and all(c in PUNCT_EDGES for c in tok.text)
+
+    while start < end and strip(doc[start]):
+        start += 1
+    while end > start and strip(doc[end - 1]):
+        end -= 1
+    return doc[start:end]
+
+
+def noun_phrase(token: Token) -> Span:
+    """The compact noun phrase headed by ``token``: the entity it belongs to if any, else the
+    token with its determiners, modifiers and compounds (no appositions, no clauses)."""
+    doc = token.doc
+    if token.ent_type_ and token.ent_iob_ in ("B", "I"):
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end:
+                left = ent.start
+                # keep a determiner/title right before the entity ("the president Obama")
+                return doc[left : ent.end]
+    left, right = token.i, token.i + 1
+    for child in token.lefts:
+        if child.dep_ in NP_DEPS or child.dep_ in ("det", "amod", "compound", "poss"):
+            left = min(left, child.left_edge.i)
+    for child in token.rights:
+        if child.dep_ in ("flat", "compound", "nummod"):
+            right = max(right, child.right_edge.i + 1)
+    return doc[left:right]
+
+
+def paragraph_of(doc: Doc) -> list[int]:
+    """Paragraph index per token (a paragraph ends at a line break)."""
+    out, para, seen_break = [], 0, False
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text:
+            seen_break = True
+            out.append(para)
+            continue
+        if seen_break:
+            para += 1
+            seen_break = False
+        out.append(para)
+    return out
+
+
+def is_heading(sent: Span) -> bool:
+    """A short line without closing punctuation that stands alone as a paragraph."""
+    toks = [t for t in sent if not t.is_space]
+    if not toks or len(toks) > 14:
+        return False
+    doc = sent.doc
+    starts_line = sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start - 1].is_space
+    ends_line = sent.end >= len(doc) or "\n" in doc[sent.end - 1].text or doc[sent.end].is_space
+    last = toks[-1].text
+    return starts_line and ends_line and last not in {".", "!", "?", "”", '"', ":", "’"}

@@ -1,0 +1,93 @@
+"""Text normaliser that keeps a map back to the original characters.
+
+spaCy stumbles on typographic details that are common in translated news: a closing quote glued
+to a dash (``“bet”—since`` stays one token), quote styles it doesn't pair, CRLF line ends. We
+rewrite those before tokenising and keep, for every character of the normalised text, the index
+of the original character it came from, so every offset we output points into the input as given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+OPEN_DOUBLE = "“"
+CLOSE_DOUBLE = "”"
+# Quote marks mapped to curly doubles (1:1, so the length is unchanged).
+_OPENERS = {"“": OPEN_DOUBLE, "„": OPEN_DOUBLE, "‟": OPEN_DOUBLE, "«": OPEN_DOUBLE,
+            "「": OPEN_DOUBLE, "『": OPEN_DOUBLE, "〝": OPEN_DOUBLE, "＂": None, '"': None}
+_CLOSERS = {"”": CLOSE_DOUBLE, "»": CLOSE_DOUBLE, "」": CLOSE_DOUBLE, "』": CLOSE_DOUBLE,
+            "〞": CLOSE_DOUBLE, "〟": CLOSE_DOUBLE}
+DASHES = "—–―"
+_SPACES = {"\u00a0", "\u2007", "\u202f", "\u2009", "\u200a", "\u3000"}
+_OPEN_CONTEXT = set(" \t\n([{—–―-/") | {""}
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    """Normalised text plus ``offsets[i]`` = original index of normalised char ``i``.
+
+    ``offsets`` has one extra entry (the original length) so end offsets map too.
+    """
+
+    text: str
+    offsets: list[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised ``[start, end)`` span to the original text."""
+        if end <= start:
+            o = self.offsets[start]
+            return o, o
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _straight_quote_direction(text: str, i: int) -> str:
+    """Decide whether a straight double quote at ``i`` opens or closes a quotation."""
+    prev = text[i - 1] if i > 0 else ""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    if prev in _OPEN_CONTEXT or prev in "“‘'":
+        return OPEN_DOUBLE
+    if nxt == "" or nxt.isspace() or nxt in ".,;:!?)]}—–-'’":
+        return CLOSE_DOUBLE
+    return OPEN_DOUBLE if not prev.isalnum() else CLOSE_DOUBLE
+
+
+def normalise(text: str) -> NormalisedText:
+    """Normalise quote marks, dashes next to quotes, odd spaces and CRLF; keep the offset map."""
+    out: list[str] = []
+    offsets: list[int] = []
+
+    def emit(ch: str, origin: int) -> None:
+        out.append(ch)
+        offsets.append(origin)
+
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch == "\r":
+            if i + 1 < n and text[i + 1] == "\n":
+                continue  # CRLF: keep only the LF
+            emit("\n", i)
+            continue
+        if ch in _SPACES:
+            emit(" ", i)
+            continue
+        if ch in _OPENERS:
+            mapped = _OPENERS[ch] or _straight_quote_direction(text, i)
+            prev = out[-1] if out else ""
+            if mapped == OPEN_DOUBLE and prev and prev in DASHES:
+                emit(" ", i)  # "—“" -> "— “"
+            emit(mapped, i)
+            continue
+        if ch in _CLOSERS:
+            emit(_CLOSERS[ch], i)
+            continue
+        if ch in DASHES:
+            prev = out[-1] if out else ""
+            if prev in (CLOSE_DOUBLE, "’", "'"):
+                emit(" ", i)  # "”—since" -> "” — since"
+            emit(ch, i)
+            if i + 1 < n and text[i + 1] not in " \n" and prev in (CLOSE_DOUBLE, "’", "'", " "):
+                emit(" ", i)
+            continue
+        emit(ch, i)
+    offsets.append(n)
+    return NormalisedText("".join(out), offsets)

@@ -1,0 +1,81 @@
+"""Loaders for the word lists and rule files in ``pipeline/resources`` (or any path a config
+names). Loaded once per path and cached: components share them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import ClaimtraceError, Errors
+from .paths import resolve
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ClaimtraceError(Errors.E103, path=str(path), detail=exc.strerror or exc) from exc
+    return [ln.rstrip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def load_json(path: str) -> dict:
+    """Read a JSON rule file (keys starting with ``_`` are comments)."""
+    p = resolve(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ClaimtraceError(Errors.E103, path=str(p), detail=exc) from exc
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+@lru_cache(maxsize=None)
+def load_word_list(path: str) -> frozenset[str]:
+    """A set of lowercase entries, one per line."""
+    return frozenset(ln.strip().lower() for ln in _read_lines(resolve(path)))
+
+
+def regular_inflections(lemma: str) -> set[str]:
+    """Regular English verb forms of ``lemma`` (3rd person -s, past -ed, -ing)."""
+    forms = {lemma}
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    elif lemma.endswith("e"):
+        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {lemma + "es", lemma + "ed", lemma + "ing"}
+    else:
+        forms |= {lemma + "s", lemma + "ed", lemma + "ing"}
+    return forms
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """Reporting/belief cue words: ``kind_of`` maps every lemma and surface form to its kind."""
+
+    kind_of: dict[str, str]
+
+    def kind(self, lemma: str, lower: str) -> str | None:
+        """The cue kind of a token given its lemma and lowercase text, or None."""
+        return self.kind_of.get(lemma) or self.kind_of.get(lower)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.kind_of
+
+
+@lru_cache(maxsize=None)
+def load_cue_lexicon(path: str) -> CueLexicon:
+    """Read ``lemma<TAB>kind<TAB>irregular forms`` lines into a :class:`CueLexicon`."""
+    kind_of: dict[str, str] = {}
+    for line in _read_lines(resolve(path)):
+        parts = line.split("\t")
+        lemma = parts[0].strip().lower()
+        kind = parts[1].strip() if len(parts) > 1 and parts[1].strip() else "speech"
+        forms = regular_inflections(lemma)
+        if len(parts) > 2:
+            forms |= set(parts[2].lower().split())
+        for form in forms:
+            kind_of.setdefault(form, kind)
+    return CueLexicon(kind_of)
