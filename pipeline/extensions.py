@@ -6,7 +6,8 @@ from spacy.tokens import Doc
 
 DOC_EXTENSIONS = {
     "original_text": None,   # the input text as given
-    "offset_map": None,      # list[int]: normalised char index -> original char index (len+1)
+    "offset_map": None,      # list[int]: normalised char -> original start index (len+1 items)
+    "offset_ends": None,     # list[int]: normalised char -> original end index (exclusive)
     "actors": None,          # list[pipeline.types.Actor]
     "quotes": None,          # list[pipeline.types.Quote]
     "claims": None,          # list[pipeline.types.Claim]

@@ -24,26 +24,28 @@ _OPEN_CONTEXT = set(" \t\n([{—–―-/") | {""}
 
 @dataclass(frozen=True)
 class NormalisedText:
-    """Normalised text plus ``offsets[i]`` = original index of normalised char ``i``.
+    """Normalised text; normalised char ``i`` came from original chars
+    ``[offsets[i], ends[i])`` (two apostrophes become one quote mark, so ends may jump).
 
-    ``offsets`` has one extra entry (the original length) so end offsets map too.
+    ``offsets`` has one extra entry (the original length) so empty spans at the end map too.
     """
 
     text: str
     offsets: list[int]
+    ends: list[int]
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised ``[start, end)`` span to the original text."""
         if end <= start:
             o = self.offsets[start]
             return o, o
-        return self.offsets[start], self.offsets[end - 1] + 1
+        return self.offsets[start], self.ends[end - 1]
 
 
-def _straight_quote_direction(text: str, i: int) -> str:
+def _straight_quote_direction(text: str, i: int, width: int = 1) -> str:
     """Decide whether a straight double quote at ``i`` opens or closes a quotation."""
     prev = text[i - 1] if i > 0 else ""
-    nxt = text[i + 1] if i + 1 < len(text) else ""
+    nxt = text[i + width] if i + width < len(text) else ""
     if prev in _OPEN_CONTEXT or prev in "“‘'":
         return OPEN_DOUBLE
     if nxt == "" or nxt.isspace() or nxt in ".,;:!?)]}—–-'’":
@@ -55,13 +57,25 @@ def normalise(text: str) -> NormalisedText:
     """Normalise quote marks, dashes next to quotes, odd spaces and CRLF; keep the offset map."""
     out: list[str] = []
     offsets: list[int] = []
+    ends: list[int] = []
 
-    def emit(ch: str, origin: int) -> None:
+    def emit(ch: str, origin: int, width: int = 1) -> None:
         out.append(ch)
         offsets.append(origin)
+        ends.append(origin + width)
 
     n = len(text)
+    skip_next = False
     for i, ch in enumerate(text):
+        if skip_next:
+            skip_next = False
+            continue
+        if ch in "'`" and i + 1 < n and text[i + 1] == ch:
+            # ''quoted'' and ``quoted'' (older wire and NYT style) -> curly double quotes
+            mapped = OPEN_DOUBLE if ch == "`" else _straight_quote_direction(text, i, width=2)
+            emit(mapped, i, 2)
+            skip_next = True
+            continue
         if ch == "\r":
             if i + 1 < n and text[i + 1] == "\n":
                 continue  # CRLF: keep only the LF
@@ -90,4 +104,4 @@ def normalise(text: str) -> NormalisedText:
             continue
         emit(ch, i)
     offsets.append(n)
-    return NormalisedText("".join(out), offsets)
+    return NormalisedText("".join(out), offsets, ends)

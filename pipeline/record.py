@@ -17,12 +17,12 @@ from .types import Claim, Quote, Speaker
 
 def original_offsets(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
     """Map normalised character offsets to offsets in ``doc._.original_text``."""
-    offsets = doc._.offset_map
+    offsets, ends = doc._.offset_map, doc._.offset_ends
     if offsets is None:
         return start_char, end_char
     if end_char <= start_char:
         return offsets[start_char], offsets[start_char]
-    return offsets[start_char], offsets[end_char - 1] + 1
+    return offsets[start_char], (ends[end_char - 1] if ends else offsets[end_char - 1] + 1)
 
 
 def span_record(span: Span | None) -> dict[str, Any] | None:
@@ -48,7 +48,8 @@ def _speaker_record(speaker: Speaker | None, names: dict[str, str]) -> dict[str,
 
 def _quote_record(quote: Quote, names: dict[str, str]) -> dict[str, Any]:
     return {"id": quote.id, "type": quote.type, **span_record(quote.content),
-            "cue": span_record(quote.cue), "speaker": _speaker_record(quote.speaker, names)}
+            "cue": span_record(quote.cue), "speaker": _speaker_record(quote.speaker, names),
+            "continues": quote.continues}
 
 
 def _claim_record(claim: Claim, names: dict[str, str]) -> dict[str, Any]:

@@ -60,6 +60,9 @@ class Quote:
     # How the cue was found ("syntax", "inverted", "colon", "colon_paragraph", "according_to",
     # "that_clause"); attribution uses it to pick the speaker. Not serialised.
     how: str | None = None
+    # Id of the quote this one continues (same speaker, no cue of its own, or the same cue):
+    # together they form one attribution, as "“A,” she said. “B.”" does in PolNeAR.
+    continues: str | None = None
 
 
 @dataclass

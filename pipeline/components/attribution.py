@@ -61,6 +61,11 @@ class Attributor:
         previous: Quote | None = None
         for quote in quotes:
             quote.speaker = self._attribute(quote, previous, registry, in_quote)
+            if previous is not None and quote.speaker is not None and quote.type == "direct" and (
+                    quote.speaker.resolution == "continuation"
+                    or (quote.cue is not None and previous.cue is not None
+                        and quote.cue.start == previous.cue.start)):
+                quote.continues = previous.continues or previous.id
             if quote.speaker is not None:
                 previous = quote
         doc._.actors = registry.actors

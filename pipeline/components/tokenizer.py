@@ -24,6 +24,7 @@ class NormalisingTokenizer:
         doc = self.base(norm.text)
         doc._.original_text = text
         doc._.offset_map = norm.offsets
+        doc._.offset_ends = norm.ends
         return doc
 
     # spaCy serialises the tokenizer with the pipeline; the rules live in the base tokenizer.

@@ -1,0 +1,110 @@
+"""Predictions to score: claimtrace records read from JSONL, or made by running the pipeline."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.errors import ClaimtraceError, Errors
+from pipeline.evaluate.items import GoldDoc, PredDoc, PredQuote
+
+
+def _pair(obj: dict | None) -> tuple[int, int] | None:
+    return (int(obj["start"]), int(obj["end"])) if obj else None
+
+
+def record_to_pred(record: dict) -> PredDoc:
+    """A claimtrace article (or error) record -> ``PredDoc``."""
+    doc_id = str(record.get("id"))
+    if "error" in record:
+        return PredDoc(id=doc_id, quotes=[], error=str(record["error"].get("code")))
+    quotes = []
+    for quote in record.get("quotes", []):
+        speaker = quote.get("speaker") or {}
+        quotes.append(PredQuote(
+            fragments=[(int(quote["start"]), int(quote["end"]))],
+            type=quote["type"],
+            cue=_pair(quote.get("cue")),
+            speaker_mention=_pair(speaker.get("mention")),
+            speaker_name=speaker.get("name"),
+            resolution=speaker.get("resolution"),
+        ))
+    return PredDoc(id=doc_id, quotes=quotes)
+
+
+def merge_continuations(pred: PredDoc, text: str) -> PredDoc:
+    """Join each quoted ``continuation`` to the quote before it when no line break separates
+    them, as one discontinuous prediction.
+
+    PolNeAR annotates ``"A," he said. "B."`` as one content with two fragments; the pipeline
+    outputs two quotes, and one-to-one matching would count the second as spurious.
+    """
+    merged: list[PredQuote] = []
+    for quote in pred.quotes:
+        previous = merged[-1] if merged else None
+        if (previous is not None and quote.resolution == "continuation"
+                and quote.type != "indirect" and previous.type != "indirect"
+                and quote.start >= previous.end and "\n" not in text[previous.end:quote.start]):
+            previous.fragments = previous.fragments + quote.fragments
+            continue
+        merged.append(PredQuote(list(quote.fragments), quote.type, quote.cue,
+                                quote.speaker_mention, quote.speaker_name, quote.resolution))
+    return PredDoc(pred.id, merged, pred.error)
+
+
+def check_same_text(record: dict, gold: GoldDoc) -> None:
+    """Refuse a prediction whose text differs from the gold text (its offsets would be wrong)."""
+    if "text" in record and record["text"] != gold.text:
+        raise ClaimtraceError(Errors.E408, id=gold.id)
+
+
+def read_predictions(path: str | Path, gold_docs: list[GoldDoc]) -> dict[str, PredDoc]:
+    """Read a predictions JSONL and keep the records whose id is a gold article id."""
+    path = Path(path)
+    if not path.exists():
+        raise ClaimtraceError(Errors.E407, path=str(path), detail="file not found")
+    by_id = {doc.id: doc for doc in gold_docs}
+    preds: dict[str, PredDoc] = {}
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ClaimtraceError(Errors.E407, path=str(path),
+                                      detail=f"line {number}: {exc}") from exc
+            doc_id = str(record.get("id"))
+            if doc_id in by_id:
+                check_same_text(record, by_id[doc_id])
+                preds[doc_id] = record_to_pred(record)
+    return preds
+
+
+def annotate_gold_texts(gold_docs: list[GoldDoc], config: str, progress: bool = True,
+                        overrides: dict | None = None,
+                        records_out: list[dict] | None = None) -> dict[str, PredDoc]:
+    """Run the pipeline on every gold text (as `claimtrace annotate` does) and return its
+    predictions by article id; a document that fails gets an error record, i.e. no quotes.
+
+    ``records_out``, when given, collects the full records (e.g. to save them for inspection).
+    """
+    from pipeline.annotate import annotate
+    from pipeline.build import load_pipeline
+    from pipeline.inputs import Article
+
+    nlp = load_pipeline(config, overrides)
+    articles = [Article(id=doc.id, text=doc.text, meta={"source": doc.source},
+                        source=doc.source) for doc in gold_docs]
+    records: Iterable[dict] = annotate(nlp, articles, batch_size=4)
+    if progress:
+        from rich.progress import track
+        records = track(records, total=len(articles), description="Annotating gold texts")
+    preds: dict[str, PredDoc] = {}
+    for gold, record in zip(gold_docs, records, strict=True):
+        check_same_text(record, gold)
+        preds[gold.id] = record_to_pred(record)
+        if records_out is not None:
+            records_out.append(record)
+    return preds

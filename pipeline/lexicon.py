@@ -1,0 +1,98 @@
+"""Derive the cue lexicon from attribution gold (PolNeAR train): which verbs report speech or
+belief, how reliably, and which dependent carries the reported content.
+
+The output (``pipeline/resources/cue_lexicon.tsv``) is a data file: facts counted from the
+corpus, not corpus text. Rerun with ``claimtrace lexicon derive``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+HEADER = ("# Cue verbs derived from attribution gold by `claimtrace lexicon derive`.\n"
+          "# lemma<TAB>precision (share of the lemma's verb uses that are gold cues)<TAB>"
+          "gold cue count<TAB>content relations, most frequent first (dep of the cue's child that\n"
+          "# holds the content; prep:X = object of preposition X)\n")
+
+
+def to_normalised(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Map original character offsets into ``doc.text`` (the normalised text)."""
+    offsets = doc._.offset_map
+    if offsets is None:
+        return start, end
+    s = bisect.bisect_left(offsets, start)
+    e = bisect.bisect_left(offsets, end)
+    return s, e
+
+
+def cue_token(doc: Doc, start: int, end: int) -> Token | None:
+    """The word that carries a gold cue span: its last verb, else its first word."""
+    span = doc.char_span(*to_normalised(doc, start, end), alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verbs = [t for t in span if t.pos_ == "VERB"]
+    return verbs[-1] if verbs else span[0]
+
+
+def content_relation(cue: Token, content_chars: set[int]) -> str:
+    """Which child of the cue holds most of the content."""
+    best, best_overlap = "other", 0
+    for child in cue.children:
+        sub = child.doc[child.left_edge.i : child.right_edge.i + 1]
+        chars = set(range(sub.start_char, sub.end_char))
+        overlap = len(chars & content_chars)
+        if overlap > best_overlap:
+            best_overlap = overlap
+            if child.dep_ == "prep":
+                best = f"prep:{child.lower_}"
+            else:
+                best = child.dep_
+    return best
+
+
+def derive(nlp: Language, gold_docs: Iterable, min_count: int = 3, min_precision: float = 0.25,
+           min_relation_share: float = 0.12) -> list[tuple[str, float, int, list[str]]]:
+    """Rows ``(lemma, precision, count, relations)`` for verbs that are reliable cues."""
+    cue_counts: Counter[str] = Counter()
+    verb_counts: Counter[str] = Counter()
+    relations: dict[str, Counter[str]] = defaultdict(Counter)
+    docs = list(gold_docs)
+    for gold, doc in zip(docs, nlp.pipe((g.text for g in docs), batch_size=16), strict=True):
+        for tok in doc:
+            if tok.pos_ == "VERB":
+                verb_counts[tok.lemma_.lower()] += 1
+        for quote in gold.quotes:
+            if not quote.cue:
+                continue
+            tok = cue_token(doc, quote.cue[0][0], quote.cue[-1][1])
+            if tok is None or tok.pos_ != "VERB":
+                continue
+            lemma = tok.lemma_.lower()
+            cue_counts[lemma] += 1
+            content = set()
+            for s, e in quote.fragments:
+                ns, ne = to_normalised(doc, s, e)
+                content |= set(range(ns, ne))
+            relations[lemma][content_relation(tok, content)] += 1
+    rows = []
+    for lemma, count in cue_counts.items():
+        precision = count / max(verb_counts[lemma], count)
+        if count < min_count or precision < min_precision:
+            continue
+        rels = [r for r, n in relations[lemma].most_common()
+                if n / count >= min_relation_share and r != "other"]
+        rows.append((lemma, round(precision, 3), count, rels))
+    rows.sort(key=lambda r: -r[2])
+    return rows
+
+
+def write_lexicon(rows: list[tuple[str, float, int, list[str]]], path: str | Path) -> None:
+    """Write derived rows as the TSV data file."""
+    lines = [HEADER] + [f"{lemma}\t{p}\t{n}\t{','.join(rels)}\n" for lemma, p, n, rels in rows]
+    Path(path).write_text("".join(lines), encoding="utf-8")

@@ -1,0 +1,48 @@
+"""Reading claimtrace records as predictions, and joining continuation quotes."""
+
+import pytest
+
+from pipeline.evaluate.items import PredDoc, PredQuote
+from pipeline.evaluate.predictions import merge_continuations, record_to_pred
+
+TEXT = '"We stay," she said. "We win."\n"New line."'
+
+
+def quote(start: int, end: int, qtype: str = "direct", resolution: str | None = None) -> dict:
+    speaker = None if resolution is None else {
+        "mention": {"start": 11, "end": 14, "text": "she"}, "actor_id": "A1", "name": "Ann",
+        "resolution": resolution}
+    return {"id": "Q", "type": qtype, "start": start, "end": end, "text": TEXT[start:end],
+            "cue": None, "speaker": speaker}
+
+
+def test_record_to_pred_reads_speaker_and_error_records():
+    pred = record_to_pred({"id": "a", "quotes": [quote(0, 10, resolution="cue_subject")]})
+    assert pred.quotes[0].speaker_mention == (11, 14) and pred.quotes[0].speaker_name == "Ann"
+    assert pred.quotes[0].resolution == "cue_subject"
+    failed = record_to_pred({"id": "b", "error": {"code": "E009", "message": "", "hint": ""}})
+    assert failed.quotes == [] and failed.error == "E009"
+
+
+@pytest.mark.parametrize(
+    ("resolutions", "types", "expected"),
+    [
+        # continuation on the same line joins the quote before it
+        (["cue_subject", "continuation", "continuation"], ["direct"] * 3,
+         [[(0, 10), (21, 30)], [(31, 43)]]),
+        # a quote with its own cue stays apart
+        (["cue_subject", "pronoun", "continuation"], ["direct"] * 3,
+         [[(0, 10)], [(21, 30)], [(31, 43)]]),
+        # indirect quotes are never joined
+        (["cue_subject", "continuation", "continuation"], ["indirect", "direct", "direct"],
+         [[(0, 10)], [(21, 30)], [(31, 43)]]),
+    ],
+)
+def test_merge_continuations(resolutions, types, expected):
+    assert TEXT[31:43] == '"New line."' and TEXT[21:30] == '"We win."'
+    spans = [(0, 10), (21, 30), (31, 43)]
+    pred = PredDoc("a", [PredQuote([span], qtype, resolution=res)
+                         for span, qtype, res in zip(spans, types, resolutions, strict=True)])
+    merged = merge_continuations(pred, TEXT)
+    assert [q.fragments for q in merged.quotes] == expected
+    assert [q.fragments for q in pred.quotes] == [[s] for s in spans]  # input left unchanged
