@@ -108,33 +108,42 @@ class Errors:
     E302 = ErrorCode("E302", "Installing the doccano server venv at {path!r} failed ({detail}).",
                      "See the log {log!r}; fix the cause, delete the half-made venv and rerun "
                      "(or run `make doccano-install`).")
-    E303 = ErrorCode("E303", "The doccano server did not become ready within {seconds} s ({detail}).",
-                     "Read the logs in {logs!r}; then `claimtrace doccano stop` and try `serve` again.")
+    E303 = ErrorCode("E303", "The doccano server did not become ready within {seconds} s "
+                     "({detail}).",
+                     "Read the logs in {logs!r}; then `claimtrace doccano stop` and try `serve` "
+                     "again.")
     E304 = ErrorCode("E304", "Port {port} on 127.0.0.1 is already in use.",
-                     "Pick another port with --port or CLAIMTRACE_DOCCANO_PORT, or stop what uses it.")
+                     "Pick another port with --port or CLAIMTRACE_DOCCANO_PORT, or stop what "
+                     "uses it.")
     E305 = ErrorCode("E305", "The doccano server at {url} cannot be reached ({detail}).",
-                     "Start it with `claimtrace doccano serve` (check `claimtrace doccano status`), "
-                     "then rerun: the push resumes where it stopped, nothing is created twice.")
+                     "Start it with `claimtrace doccano serve` (check `claimtrace doccano "
+                     "status`), then rerun: the push resumes where it stopped, nothing is created "
+                     "twice.")
     E306 = ErrorCode("E306", "The doccano server at {url} kept failing: {method} {path} answered "
                      "{status} after {attempts} attempts.",
                      "Check the server logs (.doccano/web.log, task.log), then rerun: the push "
                      "resumes where it stopped, nothing is created twice.")
     E307 = ErrorCode("E307", "doccano rejected the login at {url} (HTTP {status}).",
-                     "Check DOCCANO_ADMIN_USER / DOCCANO_ADMIN_PASSWORD; `claimtrace doccano serve` "
-                     "(re)sets the admin password from them.")
+                     "Check DOCCANO_ADMIN_USER / DOCCANO_ADMIN_PASSWORD; `claimtrace doccano "
+                     "serve` (re)sets the admin password from them.")
     E308 = ErrorCode("E308", "doccano project {name!r} does not exist on {url}.",
                      "Push to it first with `claimtrace doccano push FILE --project {name}`, or "
                      "check the name in the doccano web UI.")
-    E309 = ErrorCode("E309", "doccano could not import batch {batch} into project {project!r}: {detail}.",
+    E309 = ErrorCode("E309", "doccano could not import batch {batch} into project {project!r}: "
+                     "{detail}.",
                      "This is a bug in the doccano bridge; report it with the input file. Rerun "
                      "to retry: already imported documents are skipped.")
-    E310 = ErrorCode("E310", "Line {line} of {name!r} is not a valid claimtrace record ({detail}).",
+    E310 = ErrorCode("E310", "Line {line} of {name!r} is not a valid claimtrace record "
+                     "({detail}).",
                      "Push the JSONL written by `claimtrace annotate` (schema in docs/schema.md).")
     E311 = ErrorCode("E311", "Refusing doccano URL {url!r}: only loopback (127.0.0.1) is allowed.",
                      "Use http://127.0.0.1:PORT; the bridge never talks to remote hosts.")
     E312 = ErrorCode("E312", "doccano answered {method} {path} with HTTP {status}: {detail}.",
-                     "Check that the project is a claimtrace project and the account is its admin.")
-    E313 = ErrorCode("E313", "Example {doc_id!r} in doccano has a different text than the pushed record.",
+                     "Check that the project is a claimtrace project and the account is its "
+                     "admin.")
+    E313 = ErrorCode("E313", "Example {doc_id!r} in doccano has a different text than the "
+                     "pushed record.",
                      "Texts are read-only in doccano; re-push the record from the pipeline output.")
-    E314 = ErrorCode("E314", "The doccano server venv is missing at {path!r} and --no-install was given.",
+    E314 = ErrorCode("E314", "The doccano server venv is missing at {path!r} and --no-install "
+                     "was given.",
                      "Run `make doccano-install`, or drop --no-install to install it now (~2 min).")

@@ -56,7 +56,7 @@ def content_relation(cue: Token, content_chars: set[int]) -> str:
     return best
 
 
-def derive(nlp: Language, gold_docs: Iterable, min_count: int = 3, min_precision: float = 0.25,
+def derive(nlp: Language, gold_docs: Iterable, min_count: int = 3, min_precision: float = 0.0,
            min_relation_share: float = 0.12) -> list[tuple[str, float, int, list[str]]]:
     """Rows ``(lemma, precision, count, relations)`` for verbs that are reliable cues."""
     cue_counts: Counter[str] = Counter()

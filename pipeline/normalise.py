@@ -46,6 +46,8 @@ def _straight_quote_direction(text: str, i: int, width: int = 1) -> str:
     """Decide whether a straight double quote at ``i`` opens or closes a quotation."""
     prev = text[i - 1] if i > 0 else ""
     nxt = text[i + width] if i + width < len(text) else ""
+    if prev in "'’‘" and i >= 2 and not text[i - 2].isspace():
+        return CLOSE_DOUBLE  # ,'" closes a quote that ends with a nested one
     if prev in _OPEN_CONTEXT or prev in "“‘'":
         return OPEN_DOUBLE
     if nxt == "" or nxt.isspace() or nxt in ".,;:!?)]}—–-'’":

@@ -53,21 +53,40 @@ def regular_inflections(lemma: str) -> set[str]:
 
 @dataclass(frozen=True)
 class CueLexicon:
-    """Reporting/belief cue words: ``kind_of`` maps every lemma and surface form to its kind."""
+    """Reporting/belief cue words.
+
+    ``kind_of`` maps every lemma and surface form of the hand list to its kind; ``relations``
+    maps a lemma to the dependents that carry its content, most frequent first (from the
+    derived list); ``blocked`` holds lemmas the derived list shows are rarely cues.
+    """
 
     kind_of: dict[str, str]
+    relations: dict[str, tuple[str, ...]]
+    blocked: frozenset[str]
 
     def kind(self, lemma: str, lower: str) -> str | None:
-        """The cue kind of a token given its lemma and lowercase text, or None."""
-        return self.kind_of.get(lemma) or self.kind_of.get(lower)
+        """The cue kind of a word given its lemma and lowercase text, or None. Surface
+        patterns ('“…,” comments X') use this; verbs in the parse also check ``is_blocked``."""
+        return self.kind_of.get(lemma) or self.kind_of.get(lower) or (
+            "derived" if lemma in self.relations else None)
+
+    def is_blocked(self, lemma: str) -> bool:
+        """The corpus shows this verb rarely reports anything (e.g. "see", "find")."""
+        return lemma in self.blocked
+
+    def content_relations(self, lemma: str) -> tuple[str, ...]:
+        return self.relations.get(lemma) or ("ccomp",)
 
     def __contains__(self, word: str) -> bool:
         return word in self.kind_of
 
 
 @lru_cache(maxsize=None)
-def load_cue_lexicon(path: str) -> CueLexicon:
-    """Read ``lemma<TAB>kind<TAB>irregular forms`` lines into a :class:`CueLexicon`."""
+def load_cue_lexicon(path: str, derived_path: str | None = None,
+                     min_precision: float = 0.0) -> CueLexicon:
+    """Read the hand list (``lemma<TAB>kind<TAB>irregular forms``) and, optionally, the derived
+    list (``lemma<TAB>precision<TAB>count<TAB>relations``) into a :class:`CueLexicon`.
+    Derived lemmas below ``min_precision`` are blocked, even when the hand list has them."""
     kind_of: dict[str, str] = {}
     for line in _read_lines(resolve(path)):
         parts = line.split("\t")
@@ -78,4 +97,15 @@ def load_cue_lexicon(path: str) -> CueLexicon:
             forms |= set(parts[2].lower().split())
         for form in forms:
             kind_of.setdefault(form, kind)
-    return CueLexicon(kind_of)
+    relations: dict[str, tuple[str, ...]] = {}
+    blocked: set[str] = set()
+    if derived_path:
+        for line in _read_lines(resolve(derived_path)):
+            parts = line.split("\t")
+            lemma, precision = parts[0].strip().lower(), float(parts[1])
+            rels = tuple(r for r in (parts[3].split(",") if len(parts) > 3 else []) if r)
+            if precision < min_precision:
+                blocked.add(lemma)
+            else:
+                relations[lemma] = rels or ("ccomp",)
+    return CueLexicon(kind_of, relations, frozenset(blocked))

@@ -25,24 +25,23 @@ def test_record_to_pred_reads_speaker_and_error_records():
 
 
 @pytest.mark.parametrize(
-    ("resolutions", "types", "expected"),
+    ("links", "expected"),
     [
-        # continuation on the same line joins the quote before it
-        (["cue_subject", "continuation", "continuation"], ["direct"] * 3,
-         [[(0, 10), (21, 30)], [(31, 43)]]),
-        # a quote with its own cue stays apart
-        (["cue_subject", "pronoun", "continuation"], ["direct"] * 3,
-         [[(0, 10)], [(21, 30)], [(31, 43)]]),
-        # indirect quotes are never joined
-        (["cue_subject", "continuation", "continuation"], ["indirect", "direct", "direct"],
-         [[(0, 10)], [(21, 30)], [(31, 43)]]),
+        # Q2 continues Q1: one attribution with two fragments; Q3 stands alone
+        ([None, "Q1", None], [[(0, 10), (21, 30)], [(31, 43)]]),
+        # a chain Q3 -> Q2 -> Q1 joins all three
+        ([None, "Q1", "Q2"], [[(0, 10), (21, 30), (31, 43)]]),
+        # no links: every quote is scored on its own
+        ([None, None, None], [[(0, 10)], [(21, 30)], [(31, 43)]]),
+        # a link to an unknown id is ignored
+        ([None, "Q9", None], [[(0, 10)], [(21, 30)], [(31, 43)]]),
     ],
 )
-def test_merge_continuations(resolutions, types, expected):
+def test_merge_continuations(links, expected):
     assert TEXT[31:43] == '"New line."' and TEXT[21:30] == '"We win."'
     spans = [(0, 10), (21, 30), (31, 43)]
-    pred = PredDoc("a", [PredQuote([span], qtype, resolution=res)
-                         for span, qtype, res in zip(spans, types, resolutions, strict=True)])
+    pred = PredDoc("a", [PredQuote([span], "direct", id=f"Q{k}", continues=link)
+                         for k, (span, link) in enumerate(zip(spans, links, strict=True), 1)])
     merged = merge_continuations(pred, TEXT)
     assert [q.fragments for q in merged.quotes] == expected
     assert [q.fragments for q in pred.quotes] == [[s] for s in spans]  # input left unchanged

@@ -53,7 +53,9 @@ class Attributor:
             if q.type == "direct":
                 for t in q.content:
                     in_quote[t.i] = True
-        sent_index = {s.start: k for k, s in enumerate(doc.sents)}
+        sents = list(doc.sents)
+        sent_index = {s.start: k for k, s in enumerate(sents)}
+        self._heading = [is_heading(s) for s in sents]
         self._sent_of = [0] * len(doc)
         for s in doc.sents:
             for t in s:
@@ -61,7 +63,9 @@ class Attributor:
         previous: Quote | None = None
         for quote in quotes:
             quote.speaker = self._attribute(quote, previous, registry, in_quote)
-            if previous is not None and quote.speaker is not None and quote.type == "direct" and (
+            if previous is not None and quote.speaker is not None and quote.type == "direct" \
+                    and previous.type != "indirect" \
+                    and "\n" not in doc.text[previous.content.end_char : quote.content.start_char] and (
                     quote.speaker.resolution == "continuation"
                     or (quote.cue is not None and previous.cue is not None
                         and quote.cue.start == previous.cue.start)):
@@ -84,6 +88,8 @@ class Attributor:
         mention, resolution = None, "cue_subject"
         if quote.how == "according_to":
             mention, resolution = self._according_to_source(cue), "according_to"
+        elif quote.how == "dash":
+            mention, resolution = noun_phrase(doc[cue.end]), "inverted_subject"
         elif cue[0].text == ":":
             mention = self._subject(doc[cue[0].sent.root.i], in_quote)
             resolution = "colon_introducer"
@@ -126,7 +132,7 @@ class Attributor:
         """When the parse is broken (cue tagged as a noun): the noun phrase right after an
         inverted cue, else the first name or noun phrase of the clause before the cue."""
         doc = cue.doc
-        if quote.content.end <= cue.start:
+        if quote.content.end <= cue.start or (cue.end < len(doc) and doc[cue.end].pos_ == "PROPN"):
             for tok in doc[cue.end : min(cue.end + 4, cue.sent.end)]:
                 if tok.pos_ in ("PROPN", "NOUN", "PRON") and not in_quote[tok.i]:
                     return _expand_np(tok)
@@ -147,10 +153,15 @@ class Attributor:
         return _expand_np(doc[nxt]) if nxt < len(doc) and doc[nxt].pos_ in ("PROPN", "NOUN", "PRON") else None
 
     def _continuation(self, quote: Quote, previous: Quote | None) -> Speaker | None:
-        if previous is None or previous.speaker is None:
+        """A quote with no cue continues the previous direct or mixed quote's speaker, if it
+        is close and no heading lies between them."""
+        if previous is None or previous.speaker is None or previous.type == "indirect":
             return None
-        gap = self._sent_of[quote.content.start] - self._sent_of[max(previous.content.end - 1, 0)]
+        first = self._sent_of[max(previous.content.end - 1, 0)]
+        gap = self._sent_of[quote.content.start] - first
         if gap > self.max_gap:
+            return None
+        if any(self._heading[k] for k in range(first + 1, self._sent_of[quote.content.start])):
             return None
         prev = previous.speaker
         return Speaker(mention=prev.mention, actor_id=prev.actor_id, resolution="continuation")

@@ -16,6 +16,7 @@ from ..types import Quote
 CLAUSE_DEPS = {"ccomp", "parataxis", "advcl", "xcomp", "conj"}
 NP_DEPS = {"dobj", "pobj", "attr", "nsubjpass", "oprd", "npadvmod"}
 OPEN_SINGLE_CONTEXT = set(" \n—–-(“")
+DASHES = {"―", "—", "–", "-", "--"}
 NON_AGENT_SUBJECTS = {"this", "that", "these", "those", "what"}
 
 
@@ -84,15 +85,17 @@ def _close_single(text: str, start: int) -> int | None:
     requires=["token.dep", "token.lemma", "doc.sents"],
     default_config={
         "cue_verbs": "resources:cue_verbs.tsv",
+        "derived_cues": "resources:cue_lexicon.tsv",
+        "min_cue_precision": 0.35,
         "according_to": "resources:according_to.txt",
         "quote_rules": "resources:quote_rules.json",
     },
 )
-def make_quotes(nlp: Language, name: str, cue_verbs: str, according_to: str,
-                quote_rules: str) -> "QuoteFinder":
+def make_quotes(nlp: Language, name: str, cue_verbs: str, derived_cues: str,
+                min_cue_precision: float, according_to: str, quote_rules: str) -> "QuoteFinder":
     register_extensions()
-    return QuoteFinder(load_cue_lexicon(cue_verbs), load_word_list(according_to),
-                       load_json(quote_rules))
+    lexicon = load_cue_lexicon(cue_verbs, derived_cues or None, min_cue_precision)
+    return QuoteFinder(lexicon, load_word_list(according_to), load_json(quote_rules))
 
 
 class QuoteFinder:
@@ -111,7 +114,7 @@ class QuoteFinder:
         if self.cues.kind(tok.lemma_.lower(), tok.lower_) is None:
             return False
         if tok.pos_ in ("VERB", "AUX"):
-            return True
+            return not self.cues.is_blocked(tok.lemma_.lower())
         if tok.pos_ in ("NOUN", "PROPN", "ADJ", "ADV") and tok.lower_ in self.cues and \
                 tok.lower_ != tok.lemma_.lower() and tok.lower_.endswith(("s", "ed")):
             return True
@@ -227,6 +230,10 @@ class QuoteFinder:
                 if self.is_cue(tok) or (self.cues.kind(tok.lemma_.lower(), tok.lower_) and
                                         tok.pos_ in ("NOUN", "VERB", "PROPN")):
                     return doc[j : j + 1], "inverted"
+        after = _next_token(doc, span.end)
+        if after is not None and after.text in DASHES and after.i + 1 < len(doc) and \
+                doc[after.i + 1].pos_ == "PROPN" and paras[after.i] == paras[span.end - 1]:
+            return doc[after.i : after.i + 1], "dash"  # “…” ― Name (reader comments, epigraphs)
         prev = _prev_token(doc, span.start)
         if prev is not None and prev.text in {":", ","}:
             same_para = paras[prev.i] == paras[span.start]
@@ -267,8 +274,16 @@ class QuoteFinder:
             if content is None or len(content) < 2 or not any(t.is_alpha for t in content):
                 continue
             has_quote = any(in_quote[t.i] for t in content)
+            if has_quote and self._only_a_term(content, in_quote):
+                continue
             yield Quote(id="", content=content, type="mixed" if has_quote else "indirect",
                         cue=doc[tok.i : tok.i + 1], how="syntax")
+
+    def _only_a_term(self, content: Span, in_quote: list[bool]) -> bool:
+        """'mentions a “flag effect”': a short quoted term and nothing else of substance."""
+        quoted = sum(1 for t in content if in_quote[t.i] and t.is_alpha)
+        rest = sum(1 for t in content if not in_quote[t.i] and t.is_alpha and t.dep_ != "det")
+        return rest == 0 and quoted < self.rules["min_words_cued"]
 
     @staticmethod
     def _has_non_agent_subject(cue: Token) -> bool:
@@ -276,12 +291,12 @@ class QuoteFinder:
         return any(c.dep_ == "nsubj" and c.lower_ in NON_AGENT_SUBJECTS for c in cue.children)
 
     def _reported_clause(self, cue: Token, in_quote: list[bool]) -> Span | None:
+        """The content a cue reports, following the relations the lexicon lists for its
+        lemma (ccomp, xcomp, dobj, prep:for ...), then surface patterns ("X specifies that")."""
         doc = cue.doc
-        for child in cue.children:
-            if child.dep_ == "ccomp" or (child.dep_ == "parataxis" and child.i < cue.i):
-                span = doc[child.left_edge.i : child.right_edge.i + 1]
-                if span.start <= cue.i < span.end:
-                    continue
+        for relation in self.cues.content_relations(cue.lemma_.lower()):
+            span = _dependent_content(cue, relation)
+            if span is not None and len(span):
                 return _drop_complementiser(trim(span, keep_quotes=True))
         nxt = _next_token(doc, cue.i + 1)
         if nxt is not None and nxt.lower_ == "that":
@@ -300,7 +315,7 @@ class QuoteFinder:
         src_end = phrase.end
         pobj = [t for t in phrase[-1].children if t.dep_ == "pobj"]
         if pobj:
-            src_end = pobj[0].right_edge.i + 1
+            src_end = _source_end(pobj[0])
         before = trim(doc[sent.start : phrase.start], keep_quotes=True)
         after = trim(doc[src_end : sent.end], keep_quotes=True)
         content = after if len(after) >= len(before) else before
@@ -311,6 +326,42 @@ class QuoteFinder:
             return None  # the direct-quote pass owns it
         return Quote(id="", content=content, type="mixed" if has_quote else "indirect",
                      cue=phrase, how="according_to")
+
+
+def _dependent_content(cue: Token, relation: str) -> Span | None:
+    """The subtree of the cue's dependent named by ``relation`` ("ccomp", "prep:for"), or None.
+    A content that would contain the cue itself (a parse loop) is refused."""
+    doc = cue.doc
+    dep, _, word = relation.partition(":")
+    for child in cue.children:
+        if child.dep_ != dep or (word and child.lower_ != word):
+            continue
+        node = child
+        if word:  # the object of the preposition, not the preposition
+            objs = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if not objs:
+                continue
+            node = objs[0]
+        span = doc[node.left_edge.i : node.right_edge.i + 1]
+        if dep == "oprd":  # "called him a liar": object and predicate together
+            objs = [g for g in cue.children if g.dep_ == "dobj"]
+            if objs:
+                span = doc[min(objs[0].left_edge.i, span.start) : max(span.end, objs[0].right_edge.i + 1)]
+        if span.start <= cue.i < span.end:
+            continue
+        return span
+    return None
+
+
+def _source_end(head: Token) -> int:
+    """End of a source noun phrase, without the appositions or clauses the parser may hang
+    on it ("according to X, the move reeks ..." often attaches the clause to X)."""
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "ccomp"):
+            break
+        end = child.right_edge.i + 1
+    return end
 
 
 def _drop_complementiser(span: Span) -> Span:

@@ -86,11 +86,12 @@ def evaluate(
                                  help="brat: score a discontinuous gold content as one span "
                                       "from its first to last character instead of the union "
                                       "of its fragments."),
-    merge: bool = typer.Option(False, "--merge-continuations",
-                               help="Join each predicted continuation quote to the quote before "
-                                    "it (same line) as one discontinuous prediction, the way "
-                                    "PolNeAR annotates interrupted quotes. Off by default, to "
-                                    "stay comparable with the peer scores."),
+    merge: bool | None = typer.Option(None, "--merge-continuations/--no-merge-continuations",
+                                      help="Score quotes the pipeline links with `continues` "
+                                           "(\"A,\" he said. \"B.\") as one attribution with "
+                                           "several fragments, the unit PolNeAR annotates. "
+                                           "Default: on for brat gold, off for project gold "
+                                           "(one gold quote per quoted passage)."),
     show_errors: bool = typer.Option(False, "--show-errors",
                                      help="Print missed and spurious quotes and wrong speakers "
                                           "per article (at ≥0.3 overlap)."),
@@ -126,6 +127,8 @@ def evaluate(
         raise typer.Exit(1) from exc
     if records is not None and pred_out is not None:
         write_records(records, pred_out)
+    if merge is None:
+        merge = fmt.value == "brat"
     if merge:
         preds = {name: {doc.id: merge_continuations(preds[name][doc.id], doc.text)
                         for doc in docs if doc.id in preds[name]}

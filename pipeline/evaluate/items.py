@@ -108,6 +108,8 @@ class PredQuote:
     speaker_mention: Fragment | None = None
     speaker_name: str | None = None
     resolution: str | None = None
+    id: str | None = None
+    continues: str | None = None
 
     @property
     def start(self) -> int:

@@ -29,27 +29,33 @@ def record_to_pred(record: dict) -> PredDoc:
             speaker_mention=_pair(speaker.get("mention")),
             speaker_name=speaker.get("name"),
             resolution=speaker.get("resolution"),
+            id=quote.get("id"),
+            continues=quote.get("continues"),
         ))
     return PredDoc(id=doc_id, quotes=quotes)
 
 
 def merge_continuations(pred: PredDoc, text: str) -> PredDoc:
-    """Join each quoted ``continuation`` to the quote before it when no line break separates
-    them, as one discontinuous prediction.
+    """Join the quotes the pipeline links with ``continues`` into one discontinuous prediction.
 
-    PolNeAR annotates ``"A," he said. "B."`` as one content with two fragments; the pipeline
-    outputs two quotes, and one-to-one matching would count the second as spurious.
+    PolNeAR annotates ``"A," he said. "B."`` as one attribution whose content has two fragments;
+    the pipeline outputs two quotes and marks the second as continuing the first, so the
+    attribution is scored as the unit it is. ``text`` is unused; kept for a stable signature.
     """
     merged: list[PredQuote] = []
+    by_id: dict[str, PredQuote] = {}
     for quote in pred.quotes:
-        previous = merged[-1] if merged else None
-        if (previous is not None and quote.resolution == "continuation"
-                and quote.type != "indirect" and previous.type != "indirect"
-                and quote.start >= previous.end and "\n" not in text[previous.end:quote.start]):
-            previous.fragments = previous.fragments + quote.fragments
+        head = by_id.get(quote.continues) if quote.continues else None
+        if head is not None:
+            head.fragments = head.fragments + quote.fragments
+            if quote.id:
+                by_id[quote.id] = head
             continue
-        merged.append(PredQuote(list(quote.fragments), quote.type, quote.cue,
-                                quote.speaker_mention, quote.speaker_name, quote.resolution))
+        copy = PredQuote(list(quote.fragments), quote.type, quote.cue, quote.speaker_mention,
+                         quote.speaker_name, quote.resolution, quote.id, quote.continues)
+        merged.append(copy)
+        if quote.id:
+            by_id[quote.id] = copy
     return PredDoc(pred.id, merged, pred.error)
 
 

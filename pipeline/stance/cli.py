@@ -1,5 +1,147 @@
 """`claimtrace stance ...` commands (train, evaluate, predict)."""
 
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.errors import ClaimtraceError, Errors
 
 app = typer.Typer(help="Train, evaluate and run the stance classifier.", no_args_is_help=True)
+err_console = Console(stderr=True)
+
+
+def _fail(exc: ClaimtraceError) -> NoReturn:
+    err_console.print(f"[red]{exc}[/red]")
+    raise typer.Exit(1)
+
+
+def _overrides(pairs: list[str]) -> dict:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ClaimtraceError(Errors.E104, override=pair)
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+@app.command()
+def train(
+    config: Path = typer.Option(Path("configs/stance.cfg"), "--config", "-c",
+                                help="Training config (.cfg), paths relative to the repo root."),
+    output: str = typer.Option(None, "--output", "-o",
+                               help="Output folder; default [paths] output of the config."),
+    set_: list[str] = typer.Option([], "--set",
+                                   help="Config override, e.g. --set training.max_steps=20."),
+) -> None:
+    """Fine-tune the stance cross-encoder (LoRA) and write adapter, training.json and card."""
+    from pipeline.stance.train import train as run_train
+
+    try:
+        meta = run_train(config, _overrides(set_), output, log=err_console.print)
+    except ClaimtraceError as exc:
+        _fail(exc)
+    err_console.print(f"saved to {output or meta['config']['paths']['output']} "
+                      f"(best dev mean macro-F1 {meta['best_dev_mean_macro_f1']:.3f})")
+
+
+def _print_table(result: dict) -> None:
+    table = Table(title=f"stance evaluation ({result['split']}, model {result['model']}, "
+                        f"bf16={result['bf16']})")
+    for col in ("set", "n", "majority F1", "TF-IDF+LR F1", "model F1", "model acc",
+                "model pairs/s", "goal", "met"):
+        table.add_column(col)
+    for name, row in result["sets"].items():
+        table.add_row(name, str(row["n"]), f"{row['majority']['macro_f1']:.3f}",
+                      f"{row['tfidf_lr']['macro_f1']:.3f}", f"{row['model']['macro_f1']:.3f}",
+                      f"{row['model']['accuracy']:.3f}", f"{row['pairs_per_s']:.0f}",
+                      row["goal"], row["goal_met"])
+    console = Console()
+    Console(width=max(console.width, 200) if not console.is_terminal else None).print(table)
+
+
+@app.command()
+def evaluate(
+    config: Path = typer.Option(Path("configs/stance.cfg"), "--config", "-c",
+                                help="Config naming the data (and the default model folder)."),
+    model: str = typer.Option(None, "--model", "-m",
+                              help="Model folder or hub id; default [paths] output."),
+    split: str = typer.Option("test", "--split", help="test (reported numbers) or dev."),
+    limit: int = typer.Option(0, "--limit",
+                              help="Evaluate on an evenly spaced slice of N pairs per set."),
+    train_limit: int = typer.Option(0, "--train-limit",
+                                    help="Train the baselines on N sampled pairs (0 = all)."),
+    bf16: str = typer.Option("auto", "--bf16", help="bf16 autocast: auto, true or false."),
+    threads: int = typer.Option(0, "--threads", help="torch threads (0 = torch default)."),
+    json_out: Path = typer.Option(None, "--json", help="Also write the results as JSON here."),
+    record: bool = typer.Option(False, "--record",
+                                help="Store the results in training.json and the model card."),
+) -> None:
+    """Print majority, TF-IDF+LR and the model side by side on every stance test set."""
+    from pipeline.stance.evaluate import record_metrics, run_evaluation
+
+    try:
+        result = run_evaluation(config, model, split, limit, train_limit, bf16, threads)
+    except ClaimtraceError as exc:
+        _fail(exc)
+    _print_table(result)
+    if json_out:
+        json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if record:
+        command = "claimtrace stance evaluate " + " ".join(sys.argv[3:]).strip()
+        record_metrics(result["model"], result, command.strip())
+
+
+@app.command()
+def predict(
+    input_: str = typer.Option(..., "--input", "-i",
+                               help="JSONL of {\"target\", \"text\"[, \"context\"]} or '-'."),
+    output: str = typer.Option("-", "--output", "-o", help="Output JSONL path or '-'."),
+    model: str = typer.Option("models/stance", "--model", "-m",
+                              help="Model folder (relative to the repo root) or hub id."),
+    task: str = typer.Option("stance", "--task",
+                             help="Default task for lines without \"task\": stance or actor."),
+    batch_size: int = typer.Option(64, "--batch-size", help="Pairs per forward pass."),
+    bf16: str = typer.Option("auto", "--bf16", help="bf16 autocast: auto, true or false."),
+    threads: int = typer.Option(0, "--threads", help="torch threads (0 = torch default)."),
+) -> None:
+    """Score arbitrary (target, text) pairs; bad lines become error records, exit code 1."""
+    from tqdm import tqdm
+
+    from pipeline.stance.model import load_model
+    from pipeline.stance.predict import predict_lines
+
+    if input_ != "-" and not Path(input_).is_file():
+        _fail(ClaimtraceError(Errors.E205, name=input_))
+    try:
+        scorer = load_model(model, bf16=bf16, threads=threads)
+    except ClaimtraceError as exc:
+        _fail(exc)
+    source = sys.stdin if input_ == "-" else open(input_, encoding="utf-8")  # noqa: SIM115
+    sink = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    errors = 0
+    try:
+        records = predict_lines(scorer, source, input_, batch_size, task)
+        for rec in tqdm(records, desc="pairs", unit="pair", disable=output == "-"):
+            if "error" in rec:
+                errors += 1
+                err_console.print(f"[red]{rec['error']['code']}[/red] "
+                                  f"{rec['error']['message']} {rec['error']['hint']}")
+            sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        if sink is not sys.stdout:
+            sink.close()
+    if errors:
+        raise typer.Exit(1)

@@ -1,0 +1,196 @@
+"""Fine-tune the stance cross-encoder with LoRA and save adapter + head + training.json."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from pipeline.paths import resolve
+from pipeline.stance import data, sets
+from pipeline.stance.config import config_hash, load_config
+from pipeline.stance.model import StanceModel, encode, load_base, set_threads, use_bf16
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _cap(examples: list[dict], limit: int, seed: int) -> list[dict]:
+    if not limit or len(examples) <= limit:
+        return examples
+    return random.Random(seed).sample(examples, limit)
+
+
+def training_examples(cfg: dict) -> tuple[list[dict], dict[str, str]]:
+    """All training pairs from the configured sources, plus the hashes of the files read."""
+    dcfg, seed = cfg["data"], cfg["training"]["seed"]
+    cap = dcfg["max_examples_per_source"]
+    root = sets.perspectrum_root(cfg)
+    examples = _cap(data.perspectrum_examples(root, "train",
+                                              neutral_per_claim=dcfg["neutral_per_claim"],
+                                              seed=seed), cap, seed)
+    hashes = data.perspectrum_hashes(root)
+    if dcfg["use_newsmtsc"]:
+        nroot = sets.newsmtsc_root(cfg)
+        examples += _cap(data.newsmtsc_examples(nroot, "train"), cap, seed)
+        hashes.update(data.newsmtsc_hashes(nroot))
+    if dcfg["use_gold"]:
+        gold_dir = resolve(cfg["paths"]["gold"])
+        examples += data.gold_examples(gold_dir)
+        hashes.update(data.gold_hashes(gold_dir))
+    return examples, hashes
+
+
+def length_bucketed_batches(examples: list[dict], batch_size: int, seed: int) -> list[list[dict]]:
+    """Shuffle, sort within windows of 50 batches by length, shuffle the batches: little padding."""
+    rng = random.Random(seed)
+    items = examples[:]
+    rng.shuffle(items)
+    window = batch_size * 50
+    batches = []
+    for lo in range(0, len(items), window):
+        chunk = sorted(items[lo: lo + window], key=lambda e: len(e["text"]) + len(e["target"]))
+        batches += [chunk[i: i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def build_lora_model(cfg: dict):
+    """Base model with LoRA on the encoder's linear layers; head and pooler trained in full."""
+    from peft import LoraConfig, TaskType, get_peft_model
+
+    tokenizer, base = load_base(cfg["model"]["base"])
+    lcfg = cfg["lora"]
+    names = "|".join(lcfg["target_modules"])
+    lora = LoraConfig(task_type=TaskType.SEQ_CLS, r=lcfg["r"], lora_alpha=lcfg["alpha"],
+                      lora_dropout=lcfg["dropout"],
+                      target_modules=rf".*encoder.*\.({names})$",
+                      modules_to_save=list(lcfg["modules_to_save"]))
+    return tokenizer, get_peft_model(base, lora)
+
+
+def evaluate_sets(model: StanceModel, eval_sets: list[sets.EvalSet], batch_size: int = 64
+                  ) -> dict[str, dict[str, float]]:
+    """Macro-F1/accuracy of ``model`` on each set."""
+    out = {}
+    for es in eval_sets:
+        probs = model.score(es.examples, batch_size=batch_size)
+        pred = sets.predict_labels(probs, es.labels)
+        out[es.name] = sets.scores([e["label"] for e in es.examples], pred, es.labels)
+    return out
+
+
+def train(config_path: str | Path, overrides: dict | None = None, output: str | None = None,
+          log=print) -> dict:
+    """Run training as configured; returns the training.json dict (also written to disk)."""
+    cfg = load_config(config_path, overrides)
+    tcfg = cfg["training"]
+    seed_everything(tcfg["seed"])
+    set_threads(tcfg["threads"])
+    bf16 = use_bf16(tcfg["bf16"])
+    examples, hashes = training_examples(cfg)
+    log(f"training pairs: {len(examples)} {data.label_counts(examples)}")
+    dev_sets = sets.eval_sets(cfg, "dev", limit=tcfg["dev_limit"])
+
+    tokenizer, model = build_lora_model(cfg)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log(f"trainable parameters: {trainable:,}; bf16 autocast: {bf16}")
+    steps_per_epoch = -(-len(examples) // tcfg["batch_size"])
+    total = steps_per_epoch * tcfg["epochs"]
+    if tcfg["max_steps"]:
+        total = min(total, tcfg["max_steps"])
+    from transformers import get_linear_schedule_with_warmup
+
+    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
+                              lr=tcfg["learning_rate"], weight_decay=tcfg["weight_decay"])
+    sched = get_linear_schedule_with_warmup(optim, int(total * tcfg["warmup_ratio"]), total)
+    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if bf16 else (
+        contextlib.nullcontext)
+
+    out_dir = resolve(output or cfg["paths"]["output"])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    best, history, step, started = -1.0, [], 0, time.time()
+    scorer = StanceModel(model, tokenizer, tcfg["max_length"], bf16)
+    for epoch in range(tcfg["epochs"]):
+        model.train()
+        batches = length_bucketed_batches(examples, tcfg["batch_size"], tcfg["seed"] + epoch)
+        bar = tqdm(batches[: max(0, total - step)], desc=f"epoch {epoch + 1}", unit="step")
+        running = 0.0
+        for batch in bar:
+            enc = encode(tokenizer, batch, tcfg["max_length"])
+            labels = torch.tensor([e["label"] for e in batch])
+            with autocast():
+                loss = torch.nn.functional.cross_entropy(model(**enc).logits.float(), labels)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optim.step()
+            sched.step()
+            optim.zero_grad()
+            step += 1
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            bar.set_postfix(loss=f"{running:.3f}")
+        dev = evaluate_sets(scorer, dev_sets)
+        mean = sum(v["macro_f1"] for v in dev.values()) / len(dev)
+        history.append({"epoch": epoch + 1, "step": step, "dev": dev, "dev_mean_macro_f1": mean,
+                        "elapsed_s": round(time.time() - started, 1)})
+        log(json.dumps(history[-1]))
+        if mean > best:  # save the best epoch at once, so a stopped run still ships a model
+            best = mean
+            _save(model, out_dir, _meta(cfg, config_path, overrides, hashes, examples, trainable,
+                                        step, started, history, best))
+        if step >= total:
+            break
+    meta = _meta(cfg, config_path, overrides, hashes, examples, trainable, step, started,
+                 history, best)
+    # The best epoch's adapter is already on disk; record which one it is and the full history.
+    meta["best_epoch"] = max(history, key=lambda h: h["dev_mean_macro_f1"])["epoch"]
+    _write_meta(out_dir, meta)
+    return meta
+
+
+def _save(model, out_dir: Path, meta: dict) -> None:
+    model.save_pretrained(str(out_dir))
+    (out_dir / "README.md").unlink(missing_ok=True)  # peft's stub card; ours is written below
+    _write_meta(out_dir, meta)
+
+
+def _write_meta(out_dir: Path, meta: dict) -> None:
+    from pipeline.stance.card import write_card
+
+    (out_dir / "training.json").write_text(json.dumps(meta, indent=2, default=str) + "\n",
+                                           encoding="utf-8")
+    write_card(out_dir)
+
+
+def _meta(cfg: dict, config_path, overrides, hashes: dict, examples: list[dict], trainable: int,
+          step: int, started: float, history: list, best: float) -> dict:
+    """The training.json record: seed, config + hash, data hashes, counts, dev history."""
+    tcfg = cfg["training"]
+    return {
+        "base": cfg["model"]["base"],
+        "labels": {"stance": list(data.TASK_LABELS["stance"]),
+                   "actor": list(data.TASK_LABELS["actor"])},
+        "seed": tcfg["seed"],
+        "config_path": str(config_path),
+        "config_hash": config_hash(config_path),
+        "overrides": overrides or {},
+        "config": cfg,
+        "data_hashes": hashes,
+        "training_pairs": data.label_counts(examples),
+        "trainable_parameters": trainable,
+        "steps": step,
+        "train_seconds": round(time.time() - started, 1),
+        "torch": torch.__version__,
+        "history": history,
+        "best_dev_mean_macro_f1": best,
+        "metrics": {},
+    }
