@@ -38,7 +38,13 @@ def noun_phrase(token: Token) -> Span:
                 left = ent.start
                 # keep a determiner/title right before the entity ("the president Obama")
                 return doc[left : ent.end]
+    if token.pos_ == "PROPN" and token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN" \
+            and token.head.i > token.i:
+        return noun_phrase(token.head)  # "Mr." parsed as the subject of "Mr. King said"
     left, right = token.i, token.i + 1
+    while right < len(doc) and token.text.endswith(".") and len(token) <= 4 and \
+            doc[right].pos_ == "PROPN":
+        right += 1  # a bare title ("Mr.") followed by the name
     for child in token.lefts:
         if child.dep_ in NP_DEPS or child.dep_ in ("det", "amod", "compound", "poss"):
             left = min(left, child.left_edge.i)

@@ -8,6 +8,7 @@ of the original character it came from, so every offset we output points into th
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 OPEN_DOUBLE = "“"
@@ -56,7 +57,8 @@ def _straight_quote_direction(text: str, i: int, width: int = 1) -> str:
 
 
 def normalise(text: str) -> NormalisedText:
-    """Normalise quote marks, dashes next to quotes, odd spaces and CRLF; keep the offset map."""
+    """Normalise quote marks, dashes next to quotes, odd spaces, symbols and CRLF; keep the
+    offset map."""
     out: list[str] = []
     offsets: list[int] = []
     ends: list[int] = []
@@ -83,8 +85,8 @@ def normalise(text: str) -> NormalisedText:
                 continue  # CRLF: keep only the LF
             emit("\n", i)
             continue
-        if ch in _SPACES:
-            emit(" ", i)
+        if ch in _SPACES or unicodedata.category(ch) == "So":
+            emit(" ", i)  # odd spaces, emoji and pictographs: the parser reads them as words
             continue
         if ch in _OPENERS:
             mapped = _OPENERS[ch] or _straight_quote_direction(text, i)

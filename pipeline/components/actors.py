@@ -136,6 +136,22 @@ class ActorFinder:
         self.titles = titles
         self.person_nouns = person_nouns
 
+    @staticmethod
+    def _attach_bare_surnames(doc: Doc, registry: ActorRegistry) -> None:
+        """A capitalised word outside any entity that is a known person's surname
+        ("Lindqvist has a different plan") is a mention of that person."""
+        surnames: dict[str, Actor] = {}
+        for actor in registry.actors:
+            if actor.type == "PERSON" and " " in actor.name:
+                surnames[actor.name.split()[-1].lower()] = actor
+        covered = {i for a in registry.actors for m in a.mentions for i in range(m.start, m.end)}
+        for tok in doc:
+            actor = surnames.get(tok.lower_)
+            if actor is not None and tok.pos_ == "PROPN" and tok.is_title and tok.i not in covered and \
+                    not (tok.i > 0 and doc[tok.i - 1].text in ("-", "‐", "‑")) and \
+                    tok.i > actor.mentions[0].start:
+                actor.mentions.append(Span(doc, tok.i, tok.i + 1, label="name"))
+
     def __call__(self, doc: Doc) -> Doc:
         registry = ActorRegistry(doc, self.titles)
         person_words = set(self.person_nouns.get("person", [])) | set(self.person_nouns.get("nominals", {}))
@@ -144,6 +160,10 @@ class ActorFinder:
             type_ = ENT_TYPES.get(ent.label_)
             if type_ is None:
                 continue
+            if type_ == "ORG":
+                ent = _complete_org(ent)
+            elif type_ == "PERSON":
+                ent = _complete_person(ent)
             ent = _strip_possessive(ent)
             if not len(ent) or "\n" in ent.text:
                 continue
@@ -161,6 +181,7 @@ class ActorFinder:
                 for role in ([title] if title is not None else []) + roles:
                     if all((r.start, r.end) != (role.start, role.end) for r in actor.roles):
                         actor.roles.append(role)
+        self._attach_bare_surnames(doc, registry)
         for ent, type_ in in_heading:  # headings only repeat actors the body introduces
             actor = registry.find(ent, type_)
             if actor is not None:
@@ -173,11 +194,37 @@ class ActorFinder:
         return doc
 
 
+def _complete_org(ent: Span) -> Span:
+    """Extend an organisation cut short by NER: "Chamber" + "of Commerce"."""
+    doc, end = ent.doc, ent.end
+    while end + 1 < len(doc) and doc[end].lower_ == "of" and doc[end + 1].pos_ == "PROPN":
+        end += 2
+        while end < len(doc) and doc[end].pos_ == "PROPN":
+            end += 1
+    return doc[ent.start : end]
+
+
+def _complete_person(ent: Span) -> Span:
+    """Extend a name cut at a hyphen: NER often stops at "Yoon Suk" in "Yoon Suk-yeol"."""
+    doc, end = ent.doc, ent.end
+    while end + 1 < len(doc) and doc[end].text in ("-", "‐", "‑") and not doc[end - 1].whitespace_ \
+            and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+        end += 2
+    return doc[ent.start : end]
+
+
 def _strip_possessive(ent: Span) -> Span:
-    end = ent.end
-    while end > ent.start and (ent.doc[end - 1].tag_ == "POS" or ent.doc[end - 1].is_punct):
+    """Drop a trailing possessive and any leading/trailing token with no letter or digit."""
+    doc, start, end = ent.doc, ent.start, ent.end
+
+    def junk(tok: Token) -> bool:
+        return not any(c.isalnum() for c in tok.text)
+
+    while end > start and (doc[end - 1].tag_ == "POS" or junk(doc[end - 1])):
         end -= 1
-    return ent.doc[ent.start : end]
+    while start < end and junk(doc[start]):
+        start += 1
+    return doc[start:end]
 
 
 def _affiliations(actor: Actor, actors: list[Actor]) -> list[str]:

@@ -72,6 +72,16 @@ class Attributor:
                 quote.continues = previous.continues or previous.id
             if quote.speaker is not None:
                 previous = quote
+        # reported speech with nobody reporting it ("what was described as ...") is no quote
+        kept = [q for q in quotes if q.speaker is not None or q.type == "direct"]
+        if len(kept) != len(quotes):
+            renumber = {q.id: f"Q{k}" for k, q in enumerate(kept, 1)}
+            for q in kept:
+                q.id = renumber[q.id]
+                q.continues = renumber.get(q.continues) if q.continues else None
+            doc._.quotes = quotes = kept
+            doc.spans["quotes"] = [q.content for q in quotes]
+            doc.spans["cues"] = [q.cue for q in quotes if q.cue is not None]
         doc._.actors = registry.actors
         doc.spans["actor_mentions"] = [m for a in registry.actors for m in a.mentions]
         doc.spans["speakers"] = [q.speaker.mention for q in quotes
@@ -138,7 +148,7 @@ class Attributor:
                     return _expand_np(tok)
         sent = cue.sent
         for tok in doc[sent.start : cue.start]:
-            if in_quote[tok.i] or tok.is_space:
+            if in_quote[tok.i] or tok.is_space or tok.head.dep_ == "prep" or tok.dep_ == "pobj":
                 continue
             if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
                 return _expand_np(tok)
@@ -155,8 +165,11 @@ class Attributor:
     def _continuation(self, quote: Quote, previous: Quote | None) -> Speaker | None:
         """A quote with no cue continues the previous direct or mixed quote's speaker, if it
         is close and no heading lies between them."""
-        if previous is None or previous.speaker is None or previous.type == "indirect":
+        if previous is None or previous.speaker is None:
             return None
+        doc = quote.content.doc
+        if previous.type == "indirect" and "\n" in doc.text[previous.content.end_char : quote.content.start_char]:
+            return None  # after reported speech, a bare quote continues it only in its paragraph
         first = self._sent_of[max(previous.content.end - 1, 0)]
         gap = self._sent_of[quote.content.start] - first
         if gap > self.max_gap:
@@ -180,8 +193,9 @@ class Attributor:
                 return Speaker(mention, actor.id, "pronoun")
             return Speaker(mention, None, "unresolved")
         lemma = head.lemma_.lower()
-        if lemma in self.nominals and head.tag_ in ("NN",) and _is_definite(mention):
-            actor = self._nominal_antecedent(mention, self.nominals[lemma] + [lemma], registry, in_quote)
+        if head.tag_ == "NN" and head.pos_ == "NOUN" and _is_definite(mention):
+            actor = self._nominal_antecedent(mention, self.nominals.get(lemma, []) + [lemma],
+                                             registry, in_quote)
             if actor is not None:
                 actor.mentions.append(Span(mention.doc, mention.start, mention.end, label="nominal"))
                 return Speaker(mention, actor.id, "nominal")

@@ -17,6 +17,7 @@ CLAUSE_DEPS = {"ccomp", "parataxis", "advcl", "xcomp", "conj"}
 NP_DEPS = {"dobj", "pobj", "attr", "nsubjpass", "oprd", "npadvmod"}
 OPEN_SINGLE_CONTEXT = set(" \n—–-(“")
 DASHES = {"―", "—", "–", "-", "--"}
+SUBSTANCE_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "PRON"}
 NON_AGENT_SUBJECTS = {"this", "that", "these", "those", "what"}
 
 
@@ -117,7 +118,8 @@ class QuoteFinder:
             return not self.cues.is_blocked(tok.lemma_.lower())
         if tok.pos_ in ("NOUN", "PROPN", "ADJ", "ADV") and tok.lower_ in self.cues and \
                 tok.lower_ != tok.lemma_.lower() and tok.lower_.endswith(("s", "ed")):
-            return True
+            nxt = _next_token(tok.doc, tok.i + 1)
+            return nxt is not None and nxt.lower_ in ("that", ":")
         return False
 
     def according_phrase(self, tok: Token) -> Span | None:
@@ -273,6 +275,7 @@ class QuoteFinder:
             content = self._reported_clause(tok, in_quote)
             if content is None or len(content) < 2 or not any(t.is_alpha for t in content):
                 continue
+            content = _whole_quotes(content, in_quote)
             has_quote = any(in_quote[t.i] for t in content)
             if has_quote and self._only_a_term(content, in_quote):
                 continue
@@ -280,9 +283,15 @@ class QuoteFinder:
                         cue=doc[tok.i : tok.i + 1], how="syntax")
 
     def _only_a_term(self, content: Span, in_quote: list[bool]) -> bool:
-        """'mentions a “flag effect”': a short quoted term and nothing else of substance."""
+        """'mentions a “flag effect”', 'what she calls a “blue corridor”', 'the term “load
+        rating”': a short quoted term, named or introduced, and nothing else of substance."""
+        doc = content.doc
+        for t in content:
+            if t.text in ("“", "‘") and t.i > 0 and doc[t.i - 1].lower_ in self.title_cues:
+                return True
         quoted = sum(1 for t in content if in_quote[t.i] and t.is_alpha)
-        rest = sum(1 for t in content if not in_quote[t.i] and t.is_alpha and t.dep_ != "det")
+        rest = sum(1 for t in content if not in_quote[t.i] and t.pos_ in SUBSTANCE_POS
+                   and t.lower_ not in ("what", "which", "who", "whom"))
         return rest == 0 and quoted < self.rules["min_words_cued"]
 
     @staticmethod
@@ -351,6 +360,16 @@ def _dependent_content(cue: Token, relation: str) -> Span | None:
             continue
         return span
     return None
+
+
+def _whole_quotes(span: Span, in_quote: list[bool]) -> Span:
+    """Widen a content that cuts a quoted passage so that it keeps both quote marks."""
+    doc, start, end = span.doc, span.start, span.end
+    while start > 0 and in_quote[start] and in_quote[start - 1] and doc[start].text not in "“‘":
+        start -= 1
+    while end < len(doc) and in_quote[end - 1] and in_quote[end] and doc[end - 1].text not in "”’":
+        end += 1
+    return doc[start:end]
 
 
 def _source_end(head: Token) -> int:

@@ -7,8 +7,11 @@ resume. Only loopback URLs are accepted. Credentials are sent once at login and 
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import time
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -206,3 +209,23 @@ class DoccanoAPI:
                 )
             time.sleep(delay)
             delay = min(delay * 1.5, 1.0)
+
+    # ------------------------------------------------------------ bulk export
+
+    def export(self, project_id: int) -> list[dict]:
+        """All examples of a project with their labels, in one celery export (JSONL lines:
+        ``id``, ``text``, meta keys, and ``entities``/``relations`` or ``label``)."""
+        task_id = self.post(f"projects/{project_id}/download",
+                            {"format": "JSONL", "exportApproved": False})["task_id"]
+        status = self.wait_task(task_id)
+        if status.get("error"):
+            raise ClaimtraceError(Errors.E312, method="POST", path=f"projects/{project_id}/download",
+                                  status="task error", detail=str(status["error"])[:300])
+        answer = self.request("GET", f"projects/{project_id}/download", params={"taskId": task_id})
+        rows = []
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+            for name in archive.namelist():
+                for line in archive.read(name).decode("utf-8").splitlines():
+                    if line.strip():
+                        rows.append(json.loads(line))
+        return rows

@@ -328,6 +328,7 @@ def reconstruct(
         key = span_keys.get(str(span.id))
         if key and KEY_LABEL[key[0]] == span.label and key not in current:
             current[key] = span
+    _pair_redrawn(machine, span_keys, current, spans)
     keyed_ids = {s.id for s in current.values()}
     added = [s for s in spans if s.id not in keyed_ids]
     links = _Links(by_id, relations)
@@ -359,6 +360,39 @@ def reconstruct(
     out["actors"], out["quotes"], out["claims"] = actors, quotes, claims
     out["review"] = {"example_id": example_id, "confirmed": confirmed, "deleted": deleted}
     return out
+
+
+def _machine_offsets(machine: dict, key: str) -> tuple[int, int] | None:
+    kind, _, rest = key.partition(":")
+    if kind in ("M", "U"):
+        start, end = rest.split(":")
+        return int(start), int(end)
+    items = machine["quotes"] if kind == "Q" else machine["claims"]
+    item = next((i for i in items if i["id"] == rest), None)
+    return (item["start"], item["end"]) if item else None
+
+
+def _pair_redrawn(
+    machine: dict, span_keys: dict[str, str], current: dict[str, DSpan], spans: list[DSpan]
+) -> None:
+    """The UI cannot drag span boundaries: annotators delete a span and draw it again. An
+    unkeyed span that overlaps a deleted machine span of the same label takes its place
+    (reported as changed, not deleted + added); the largest overlap wins, one-to-one."""
+    missing = [k for k in dict.fromkeys(span_keys.values()) if k not in current]
+    used = {s.id for s in current.values()}
+    candidates = []
+    for key in missing:
+        offsets = _machine_offsets(machine, key)
+        if offsets is None:
+            continue
+        for span in spans:
+            overlap = min(offsets[1], span.end) - max(offsets[0], span.start)
+            if span.id not in used and span.label == KEY_LABEL[key[0]] and overlap > 0:
+                candidates.append((-overlap, span.id, key, span))
+    for _, span_id, key, span in sorted(candidates, key=lambda c: c[:3]):
+        if key not in current and span_id not in used:
+            current[key] = span
+            used.add(span_id)
 
 
 def _actors(

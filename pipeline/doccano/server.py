@@ -303,8 +303,13 @@ def _wait(check, deadline: float, cfg: ServerConfig, what: str, timeout: float) 
 def start(cfg: ServerConfig, timeout: float = 180.0, workers: int = 2) -> str:
     """Start web server and worker unless running; wait until both answer. Returns the URL."""
     admin_credentials()
-    if is_running(cfg) and web_answers(cfg.url):
-        return cfg.url
+    if is_running(cfg):
+        if web_answers(cfg.url):
+            return cfg.url
+        raise ClaimtraceError(Errors.E303, seconds=0, logs=str(cfg.data_dir),
+                              detail=f"a server from this data folder runs (PID "
+                              f"{read_pid(cfg.web_pid_file)}) but does not answer on port "
+                              f"{cfg.port}; stop it first")
     if not port_free(cfg.port):
         raise ClaimtraceError(Errors.E304, port=cfg.port)
     if not venv_ready(cfg):
