@@ -88,6 +88,12 @@ def normalise(text: str) -> NormalisedText:
         if ch in _SPACES or unicodedata.category(ch) == "So":
             emit(" ", i)  # odd spaces, emoji and pictographs: the parser reads them as words
             continue
+        if ch == "”" and (i == 0 or text[i - 1] == "\n") and i + 1 < n and not text[i + 1].isspace():
+            emit(OPEN_DOUBLE, i)  # a closing mark typed at the start of a paragraph opens it
+            continue
+        if ch == "“" and i > 0 and not text[i - 1].isspace() and (i + 1 == n or text[i + 1] in "\n\r"):
+            emit(CLOSE_DOUBLE, i)  # an opening mark typed at the end of a paragraph closes it
+            continue
         if ch in _OPENERS:
             mapped = _OPENERS[ch] or _straight_quote_direction(text, i)
             prev = out[-1] if out else ""

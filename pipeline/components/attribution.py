@@ -99,7 +99,8 @@ class Attributor:
         if quote.how == "according_to":
             mention, resolution = self._according_to_source(cue), "according_to"
         elif quote.how == "dash":
-            mention, resolution = noun_phrase(doc[cue.end]), "inverted_subject"
+            name = next(t for t in doc[cue.end :] if not t.is_space)
+            mention, resolution = noun_phrase(name), "inverted_subject"
         elif cue[0].text == ":":
             mention = self._subject(doc[cue[0].sent.root.i], in_quote)
             resolution = "colon_introducer"
@@ -132,7 +133,7 @@ class Attributor:
                         return noun_phrase(objs[0])
             if node.dep_ in ("acl",) and node.head.pos_ in ("NOUN", "PROPN"):
                 return noun_phrase(node.head)
-            if node.dep_ in ("conj", "xcomp", "advcl", "ccomp") and node.head != node:
+            if node.dep_ in ("conj", "xcomp", "advcl") and node.head != node:
                 node, steps = node.head, steps + 1
                 continue
             break

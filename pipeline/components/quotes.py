@@ -209,6 +209,7 @@ class QuoteFinder:
             child, node, steps = root, root.head, 0
             while steps < 4 and node != child and not in_quote[node.i]:
                 if self.is_cue(node):
+                    node, child = self._outer_cue(node, child, in_quote)
                     clause = None
                     if child.dep_ in CLAUSE_DEPS:
                         clause = node.doc[child.left_edge.i : child.right_edge.i + 1]
@@ -217,6 +218,14 @@ class QuoteFinder:
                     return node.doc[node.i : node.i + 1], "syntax", clause
                 child, node, steps = node, node.head, steps + 1
         return None, None, None
+
+    def _outer_cue(self, cue: Token, child: Token, in_quote: list[bool]) -> tuple[Token, Token]:
+        """'Clinton says she knows that “…”': a cue with a pronoun subject inside the clause
+        of another cue reports through it; the outer cue and its speaker win."""
+        while cue.dep_ == "ccomp" and not in_quote[cue.head.i] and self.is_cue(cue.head) and \
+                any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in cue.children):
+            cue, child = cue.head, cue
+        return cue, child
 
     def _surface_cue(self, span: Span, in_quote: list[bool], paras: list[int]) -> tuple[Span | None, str | None]:
         """Cues the parse misses: '“…,” comments X', 'X said: “…”', 'X elaborates:' + paragraph."""
@@ -233,8 +242,9 @@ class QuoteFinder:
                                         tok.pos_ in ("NOUN", "VERB", "PROPN")):
                     return doc[j : j + 1], "inverted"
         after = _next_token(doc, span.end)
-        if after is not None and after.text in DASHES and after.i + 1 < len(doc) and \
-                doc[after.i + 1].pos_ == "PROPN" and paras[after.i] == paras[span.end - 1]:
+        name = _next_token(doc, after.i + 1) if after is not None else None
+        if after is not None and after.text in DASHES and name is not None and \
+                name.pos_ == "PROPN" and paras[name.i] == paras[span.end - 1]:
             return doc[after.i : after.i + 1], "dash"  # “…” ― Name (reader comments, epigraphs)
         prev = _prev_token(doc, span.start)
         if prev is not None and prev.text in {":", ","}:
@@ -353,9 +363,14 @@ def _dependent_content(cue: Token, relation: str) -> Span | None:
             node = objs[0]
         span = doc[node.left_edge.i : node.right_edge.i + 1]
         if dep == "oprd":  # "called him a liar": object and predicate together
-            objs = [g for g in cue.children if g.dep_ == "dobj"]
+            objs = [g for g in cue.children if g.dep_ == "dobj" and g.i > cue.i]
             if objs:
                 span = doc[min(objs[0].left_edge.i, span.start) : max(span.end, objs[0].right_edge.i + 1)]
+        elif dep == "dobj":  # "described X as a “disgrace”", "urged X to act": keep the complement
+            for sib in cue.rights:
+                if sib.i > node.i and (sib.dep_ in ("oprd", "xcomp") or
+                                       (sib.dep_ == "prep" and sib.lower_ in ("as", "of", "for"))):
+                    span = doc[span.start : max(span.end, sib.right_edge.i + 1)]
         if span.start <= cue.i < span.end:
             continue
         return span

@@ -212,15 +212,21 @@ class DoccanoAPI:
 
     # ------------------------------------------------------------ bulk export
 
-    def export(self, project_id: int) -> list[dict]:
-        """All examples of a project with their labels, in one celery export (JSONL lines:
-        ``id``, ``text``, meta keys, and ``entities``/``relations`` or ``label``)."""
-        task_id = self.post(f"projects/{project_id}/download",
-                            {"format": "JSONL", "exportApproved": False})["task_id"]
+    def export(self, project_id: int, confirmed_only: bool = False) -> list[dict]:
+        """All (or all confirmed) examples of a project with their labels, in one celery export
+        (JSONL lines: ``id``, ``text``, meta keys, and ``entities``/``relations`` or ``label``)."""
+        task_id = self.post(
+            f"projects/{project_id}/download", {"format": "JSONL", "exportApproved": confirmed_only}
+        )["task_id"]
         status = self.wait_task(task_id)
         if status.get("error"):
-            raise ClaimtraceError(Errors.E312, method="POST", path=f"projects/{project_id}/download",
-                                  status="task error", detail=str(status["error"])[:300])
+            raise ClaimtraceError(
+                Errors.E312,
+                method="POST",
+                path=f"projects/{project_id}/download",
+                status="task error",
+                detail=str(status["error"])[:300],
+            )
         answer = self.request("GET", f"projects/{project_id}/download", params={"taskId": task_id})
         rows = []
         with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:

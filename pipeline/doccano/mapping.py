@@ -162,16 +162,17 @@ def import_line(record: dict) -> dict:
     }
 
 
-def store_meta(record: dict, example_id: int, spans: dict[str, str]) -> dict:
-    """Bookkeeping for one document in the ``.store`` project: the machine record as pushed,
-    the doccano example it was pushed to, and that example's ``span id -> key`` links."""
-    return {
-        "doc_id": record["id"],
-        "claimtrace_hash": record_hash(record),
+def store_line(record: dict, example_id: int, spans: dict[str, str]) -> dict:
+    """Import line for one document in the ``.store`` project: the machine record as pushed,
+    the doccano example it was pushed to, and that example's ``span id -> key`` links (nested
+    under ``store`` so doccano's importer leaves the values untouched)."""
+    store = {
         "example_id": example_id,
+        "claimtrace_hash": record_hash(record),
         "spans": spans,
         "record": record,
     }
+    return {"text": record["id"], "label": [], "doc_id": record["id"], "store": store}
 
 
 def link_spans(record: dict, spans: list[dict], label_names: dict[int, str]) -> dict[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from rich.progress import Progress
 
 from pipeline.doccano.client import DoccanoAPI
 from pipeline.doccano.mapping import (
+    RELATION_TYPES,
+    SPAN_LABELS,
     StanceState,
     reconstruct,
     relations_from_api,
@@ -25,8 +26,6 @@ from pipeline.doccano.mapping import (
 from pipeline.doccano.projects import stance_project_name, store_project_name
 from pipeline.doccano.store import is_linked, read_store
 from pipeline.errors import ClaimtraceError, Errors
-
-THREADS = 4
 
 
 @dataclass
@@ -64,29 +63,19 @@ def _count_reviews(record: dict, counter: Counter) -> None:
 
 
 def _stance_states(
-    api: DoccanoAPI, name: str, doc_ids: set[str], progress: Progress
+    api: DoccanoAPI, name: str, doc_ids: set[str]
 ) -> dict[str, dict[tuple[str, str], StanceState]]:
+    """Current label and confirmation of every stance example, by doc id and (claim, target)."""
     project = api.find_project(stance_project_name(name))
     if project is None:
         return {}
-    names = {v: k for k, v in api.label_types(project["id"], "category").items()}
-    examples = [
-        e for e in api.examples(project["id"]) if (e.get("meta") or {}).get("doc_id") in doc_ids
-    ]
-    task = progress.add_task("reading stance", total=len(examples))
-
-    def fetch(example: dict) -> tuple[dict, list[dict]]:
-        categories = api.categories(project["id"], example["id"])
-        progress.advance(task)
-        return example, categories
-
+    confirmed = {row["id"] for row in api.export(project["id"], confirmed_only=True)}
     states: dict[str, dict[tuple[str, str], StanceState]] = {}
-    with ThreadPoolExecutor(THREADS) as pool:
-        for example, categories in pool.map(fetch, examples):
-            meta = example["meta"]
-            label = names.get(categories[0]["label"]) if categories else None
-            states.setdefault(meta["doc_id"], {})[(meta["claim_id"], meta["target"])] = StanceState(
-                label, example["is_confirmed"]
+    for row in api.export(project["id"]):
+        if row.get("doc_id") in doc_ids:
+            label = row["label"][0] if row.get("label") else None
+            states.setdefault(row["doc_id"], {})[(row["claim_id"], row["target"])] = StanceState(
+                label, row["id"] in confirmed
             )
     return states
 
@@ -99,8 +88,6 @@ def pull_records(
     if project is None:
         raise ClaimtraceError(Errors.E308, name=name, url=api.url)
     pid = project["id"]
-    span_names = {v: k for k, v in api.label_types(pid, "span").items()}
-    rel_names = {v: k for k, v in api.label_types(pid, "relation").items()}
     report = PullReport()
     store_project = api.find_project(store_project_name(name))
     store = read_store(api, store_project["id"]) if store_project else {}
@@ -116,28 +103,26 @@ def pull_records(
         else:
             report.unconfirmed_left_out += 1
     with Progress(disable=not show_progress, transient=True) as progress:
-        task = progress.add_task("reading spans", total=len(selected))
-
-        def fetch(example: dict) -> tuple[dict, list[dict], list[dict]]:
-            result = example, api.spans(pid, example["id"]), api.relations(pid, example["id"])
-            progress.advance(task)
-            return result
-
-        with ThreadPoolExecutor(THREADS) as pool:
-            fetched = list(pool.map(fetch, selected))
-        stance = _stance_states(api, name, {e["meta"]["doc_id"] for e in selected}, progress)
+        task = progress.add_task("exporting from doccano", total=2)
+        exported = {row["id"]: row for row in api.export(pid)} if selected else {}
+        progress.advance(task)
+        doc_ids = {e["meta"]["doc_id"] for e in selected}
+        stance = _stance_states(api, name, doc_ids) if selected else {}
+        progress.advance(task)
+    identity = {label: label for label in (*SPAN_LABELS, *RELATION_TYPES)}
     records = []
-    for example, spans, relations in fetched:
+    for example in selected:
         meta = example["meta"]
-        entry = store[meta["doc_id"]]["meta"]
+        row = exported.get(example["id"], {})
+        entry = store[meta["doc_id"]]["meta"]["store"]
         machine = entry["record"]
         if example["text"] != machine["text"]:
             raise ClaimtraceError(Errors.E313, doc_id=meta.get("doc_id"))
         keys = entry["spans"]
         record = reconstruct(
             machine,
-            spans_from_api(example["text"], spans, span_names),
-            relations_from_api(relations, rel_names),
+            spans_from_api(example["text"], row.get("entities", []), identity),
+            relations_from_api(row.get("relations", []), identity),
             keys,
             example["is_confirmed"],
             stance.get(meta["doc_id"], {}),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,17 +25,21 @@ from pipeline.doccano.mapping import (
     link_spans,
     record_hash,
     stance_lines,
-    store_meta,
+    store_line,
 )
 from pipeline.doccano.projects import Projects, ensure_projects
 from pipeline.doccano.state import PushState
-from pipeline.doccano.store import is_linked, read_store, write_store
+from pipeline.doccano.store import is_linked, read_store
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.paths import SCHEMA_PATH
 
 log = logging.getLogger(__name__)
-LINK_THREADS = 4
-IMPORT_TASK = {"spans": "RelationExtraction", "stance": "DocumentClassification"}
+STORE_BATCH = 500
+IMPORT_TASK = {
+    "spans": "RelationExtraction",
+    "stance": "DocumentClassification",
+    "store": "DocumentClassification",
+}
 
 
 @dataclass
@@ -204,11 +207,13 @@ def _link(
     records: dict[str, dict],
     examples: dict[str, dict],
     store: dict[str, dict],
+    state: PushState,
     progress: Progress,
     counts: Counts,
 ) -> None:
-    """Write the store entry (machine record, span links) of every example that lacks one."""
-    names = {v: k for k, v in projects.span_types.items()}
+    """Write the store entry (machine record, span-id links) of every example lacking one.
+
+    Span ids come from one doccano export of the project; entries go in by bulk import."""
     todo = [
         (doc_id, ex)
         for doc_id, ex in examples.items()
@@ -216,23 +221,21 @@ def _link(
         and not is_linked(store.get(doc_id), ex)
         and ex["meta"].get("claimtrace_hash") == record_hash(records[doc_id])
     ]
-    task = progress.add_task("linking spans", total=len(todo))
-
-    def link(item: tuple[str, dict]) -> None:
-        doc_id, example = item
-        spans = api.spans(projects.spans_id, example["id"])
+    if not todo:
+        return
+    exported = {row["id"]: row for row in api.export(projects.spans_id)}
+    names = {v: k for k, v in projects.span_types.items()}
+    lines = []
+    for doc_id, example in todo:
+        spans = [
+            dict(entity, label=projects.span_types.get(entity["label"], -1))
+            for entity in exported.get(example["id"], {}).get("entities", [])
+        ]
         links = link_spans(records[doc_id], spans, names)
-        write_store(
-            api,
-            projects.store_id,
-            store.get(doc_id),
-            store_meta(records[doc_id], example["id"], links),
-        )
-        progress.advance(task)
-
-    with ThreadPoolExecutor(LINK_THREADS) as pool:
-        for _ in pool.map(link, todo):
-            counts.linked += 1
+        lines.append(store_line(records[doc_id], example["id"], links))
+    api.delete_examples(projects.store_id, [store[d]["id"] for d, _ in todo if d in store])
+    _import(api, projects.store_id, "store", lines, state, STORE_BATCH, progress, "linking spans")
+    counts.linked += len(lines)
 
 
 def _finish_pending(api: DoccanoAPI, state: PushState) -> None:
@@ -263,7 +266,7 @@ def push_records(
     projects = ensure_projects(api, project)
     _finish_pending(api, state)
     store = read_store(api, projects.store_id)
-    linked = {e["meta"].get("example_id") for e in store.values()}
+    linked = {(e["meta"].get("store") or {}).get("example_id") for e in store.values()}
     with Progress(disable=not show_progress, transient=True) as progress:
         lines = {doc_id: import_line(r) for doc_id, r in by_doc.items()}
         examples = _sync(
@@ -281,7 +284,7 @@ def push_records(
             linked=linked,
         )
         store = read_store(api, projects.store_id, {e["id"] for e in examples.values()})
-        _link(api, projects, by_doc, examples, store, progress, report.articles)
+        _link(api, projects, by_doc, examples, store, state, progress, report.articles)
         confirmed_docs = {k for k, e in examples.items() if e["is_confirmed"]}
         stance = {line["claimtrace_key"]: line for r in by_doc.values() for line in stance_lines(r)}
         doc_of = {k: json.loads(k)[0] for k in stance}

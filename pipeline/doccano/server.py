@@ -306,10 +306,14 @@ def start(cfg: ServerConfig, timeout: float = 180.0, workers: int = 2) -> str:
     if is_running(cfg):
         if web_answers(cfg.url):
             return cfg.url
-        raise ClaimtraceError(Errors.E303, seconds=0, logs=str(cfg.data_dir),
-                              detail=f"a server from this data folder runs (PID "
-                              f"{read_pid(cfg.web_pid_file)}) but does not answer on port "
-                              f"{cfg.port}; stop it first")
+        raise ClaimtraceError(
+            Errors.E303,
+            seconds=0,
+            logs=str(cfg.data_dir),
+            detail=f"a server from this data folder runs (PID "
+            f"{read_pid(cfg.web_pid_file)}) but does not answer on port "
+            f"{cfg.port}; stop it first",
+        )
     if not port_free(cfg.port):
         raise ClaimtraceError(Errors.E304, port=cfg.port)
     if not venv_ready(cfg):

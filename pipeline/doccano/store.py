@@ -2,8 +2,9 @@
 links from doccano span ids to machine keys.
 
 Annotators are never members of it, so none of this shows in their metadata panel. One example
-per document (text = doc id, everything else in meta); duplicates left by an interrupted push
-are resolved in favour of the entry that points at the live annotation example.
+per document (text = doc id, the rest in ``meta.store``), written by bulk import; duplicates
+left by an interrupted push are resolved in favour of the entry that points at the live
+annotation example.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ def read_store(api: DoccanoAPI, store_id: int, live_ids: set[int] | None = None)
     keep, extra = {}, []
     for doc_id, examples in groups.items():
         examples.sort(
-            key=lambda e: (e["meta"].get("example_id") not in (live_ids or set()), -e["id"])
+            key=lambda e: (
+                (e["meta"].get("store") or {}).get("example_id") not in (live_ids or set()),
+                -e["id"],
+            )
         )
         keep[doc_id] = examples[0]
         extra += [e["id"] for e in examples[1:]]
@@ -31,19 +35,12 @@ def read_store(api: DoccanoAPI, store_id: int, live_ids: set[int] | None = None)
     return keep
 
 
-def write_store(api: DoccanoAPI, store_id: int, existing: dict | None, meta: dict) -> None:
-    """Create or replace one document's store entry."""
-    if existing is None:
-        api.post(f"projects/{store_id}/examples", {"text": meta["doc_id"], "meta": meta})
-    else:
-        api.set_meta(store_id, existing["id"], meta)
-
-
 def is_linked(entry: dict | None, example: dict) -> bool:
     """True when ``entry`` describes exactly this annotation example as pushed."""
     if entry is None:
         return False
-    meta = entry["meta"]
-    return meta.get("example_id") == example["id"] and meta.get("claimtrace_hash") == example[
-        "meta"
-    ].get("claimtrace_hash")
+    store = entry["meta"].get("store") or {}
+    return (store.get("example_id"), store.get("claimtrace_hash")) == (
+        example["id"],
+        example["meta"].get("claimtrace_hash"),
+    )

@@ -31,9 +31,10 @@ def merge_fragments(fragments: list[Fragment]) -> list[Fragment]:
 
 
 def has_quote_mark(text: str) -> bool:
-    """True when the text holds a double quote mark or guillemet, or opens with a single quote."""
+    """True when the text holds a double quote mark or guillemet (including the two-apostrophe
+    ''…'' and ``…'' styles of some wires), or opens with a single quote."""
     stripped = text.strip()
-    return any(ch in DOUBLE_QUOTE_MARKS for ch in text) or (
+    return any(ch in DOUBLE_QUOTE_MARKS for ch in text) or "''" in text or "``" in text or (
         bool(stripped) and stripped[0] in SINGLE_OPENING_MARKS
     )
 

@@ -93,6 +93,7 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
           log=print) -> dict:
     """Run training as configured; returns the training.json dict (also written to disk)."""
     cfg = load_config(config_path, overrides)
+    cfg["_config_hash"] = config_hash(config_path)  # hashed once, at the start of the run
     tcfg = cfg["training"]
     seed_everything(tcfg["seed"])
     set_threads(tcfg["threads"])
@@ -147,7 +148,8 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
             best = mean
             _save(model, out_dir, _meta(cfg, config_path, overrides, hashes, examples, trainable,
                                         step, started, history, best))
-        if step >= total:
+        stop_after = tcfg.get("stop_after_epochs", 0)
+        if step >= total or (stop_after and epoch + 1 >= stop_after):
             break
     meta = _meta(cfg, config_path, overrides, hashes, examples, trainable, step, started,
                  history, best)
@@ -181,7 +183,7 @@ def _meta(cfg: dict, config_path, overrides, hashes: dict, examples: list[dict],
                    "actor": list(data.TASK_LABELS["actor"])},
         "seed": tcfg["seed"],
         "config_path": str(config_path),
-        "config_hash": config_hash(config_path),
+        "config_hash": cfg["_config_hash"],
         "overrides": overrides or {},
         "config": cfg,
         "data_hashes": hashes,

@@ -1,0 +1,153 @@
+"""The shipped stance model: loads offline, gets clear pairs right, runs in the component and
+the `claimtrace stance predict` command."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+import stance_helpers  # noqa: F401  (sets the offline environment first)
+from typer.testing import CliRunner
+
+from pipeline.extensions import register_extensions
+from pipeline.paths import REPO_ROOT
+from pipeline.stance.cli import app
+from pipeline.stance.component import StanceComponent, mentioned_actors
+from pipeline.stance.model import load_model
+from pipeline.types import Actor, Claim, Speaker
+
+MODEL_DIR = REPO_ROOT / "models" / "stance"
+UKRAINE = "South Korea supplying weapons to Ukraine"
+
+STANCE_PAIRS = [  # (target, text, expected)
+    ("Vaccination should be compulsory",
+     "Mandatory vaccination protects children from deadly diseases and should be required by law.",
+     "favor"),
+    ("Vaccination should be compulsory",
+     "Forcing people to be vaccinated violates their freedom over their own bodies.",
+     "against"),
+    ("Vaccination should be compulsory",
+     "The city council approved a new budget for road repairs on Tuesday.", "neutral"),
+    (UKRAINE, "Seoul must send weapons to Ukraine to help it defend itself against Russia.",
+     "favor"),
+    (UKRAINE, "Sending arms to Ukraine would drag South Korea into a war that is not ours and "
+              "make Russia our enemy.", "against"),
+    (UKRAINE, "The music festival attracted more than ten thousand visitors last weekend.",
+     "neutral"),
+]
+ACTOR_PAIRS = [  # (entity, sentence, expected)
+    ("Mayor Jones", "Mayor Jones was praised by residents for her honest and brave leadership.",
+     "positive"),
+    ("Mayor Jones", "Mayor Jones was arrested for fraud after lying to voters for years.",
+     "negative"),
+    ("Mayor Jones", "Mayor Jones arrived in Boston on Tuesday for the conference.", "neutral"),
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    assert (MODEL_DIR / "adapter_model.safetensors").exists(), "models/stance is not trained"
+    return load_model(MODEL_DIR, bf16="auto", threads=2)
+
+
+def test_shipped_model_is_small_and_documented():
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 5 * 1024 * 1024
+    meta = json.loads((MODEL_DIR / "training.json").read_text())
+    assert meta["seed"] and meta["config_hash"].startswith("sha256:")
+    assert any(k.startswith("perspectrum/") for k in meta["data_hashes"])
+    assert "claimtrace stance train" in (MODEL_DIR / "README.md").read_text()
+
+
+def test_clear_stance_pairs(model):
+    pairs = [{"task": "stance", "target": t, "text": x} for t, x, _ in STANCE_PAIRS]
+    labels = [("favor", "against", "neutral")[max(range(3), key=p.__getitem__)]
+              for p in model.score(pairs)]
+    assert labels == [want for *_, want in STANCE_PAIRS]
+
+
+def test_clear_actor_pairs(model):
+    pairs = [{"task": "actor", "target": e, "text": s, "mention": (0, len(e))}
+             for e, s, _ in ACTOR_PAIRS]
+    labels = [("positive", "negative", "neutral")[max(range(3), key=p.__getitem__)]
+              for p in model.score(pairs)]
+    assert labels == [want for *_, want in ACTOR_PAIRS]
+
+
+def test_bf16_and_fp32_agree(model):
+    pairs = [{"task": "stance", "target": t, "text": x} for t, x, _ in STANCE_PAIRS]
+    model.bf16, fp32 = False, model.score(pairs)
+    model.bf16, bf16 = True, model.score(pairs)
+    for a, b in zip(fp32, bf16, strict=True):
+        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) < 0.05
+
+
+def _doc_with_claims(nlp, text: str, claim_words: list[tuple[int, int]]):
+    doc = nlp(text)
+    doc._.claims = [Claim(id=f"C{i + 1}", span=doc[a:b], quote_id="Q1", type="direct")
+                    for i, (a, b) in enumerate(claim_words)]
+    return doc
+
+
+@pytest.fixture(scope="module")
+def blank_nlp():
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def test_component_without_targets_sets_no_stance_and_loads_no_model(blank_nlp):
+    doc = _doc_with_claims(blank_nlp, "We will win. The sky is blue.", [(0, 3)])
+    comp = StanceComponent([], model="models/does-not-exist", actor_stance=False)
+    comp(doc)  # the missing model is never loaded: nothing to score
+    assert doc._.claims[0].stance is None and doc._.claims[0].actor_stance is None
+    empty = blank_nlp("No claims here.")
+    comp(empty)
+    assert empty._.claims is None
+
+
+def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
+    text = ("“Sending arms to Ukraine would drag South Korea into a war that is not ours,” "
+            "said Yang Mu-jin. Kim Jong-un was praised for nothing.")
+    docs = []
+    for extra in (["Vaccination should be compulsory"], None):
+        doc = _doc_with_claims(blank_nlp, text, [(1, 17)])
+        speaker_span = doc[20:22]
+        doc._.claims[0].speaker = Speaker(mention=speaker_span, actor_id="A1",
+                                          resolution="inverted_subject")
+        doc._.actors = [Actor("A1", "Yang Mu-jin", "PERSON", mentions=[speaker_span]),
+                        Actor("A2", "South Korea", "GPE", mentions=[doc[8:10]])]
+        doc._.stance_targets = extra
+        docs.append(doc)
+    comp = StanceComponent([UKRAINE, UKRAINE])
+    out = list(comp.pipe(docs, batch_size=8))
+    first, second = out[0]._.claims[0], out[1]._.claims[0]
+    assert [s.target for s in first.stance] == [UKRAINE, "Vaccination should be compulsory"]
+    assert [s.target for s in second.stance] == [UKRAINE]
+    assert first.stance[0].label == "against"
+    assert abs(sum(first.stance[0].scores.values()) - 1) < 1e-3
+    # The speaker's own "said Yang Mu-jin" is not a mention the claim makes; South Korea is.
+    assert [a.actor_id for a in first.actor_stance] == ["A2"]
+    assert set(first.actor_stance[0].scores) == {"positive", "negative", "neutral"}
+    assert mentioned_actors(first, docs[0]._.actors)[0][1].text == "South Korea"
+
+
+def test_predict_command_scores_good_lines_and_reports_bad_ones(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join([
+        json.dumps({"target": UKRAINE, "text": STANCE_PAIRS[3][1]}),
+        "{oops",
+        json.dumps({"target": UKRAINE, "context": "x"}),
+        json.dumps({"target": UKRAINE, "text": STANCE_PAIRS[5][1], "context": "Said Lee."}),
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["predict", "--input", str(pairs), "-o", str(out)])
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r.get("label") for r in rows] == ["favor", None, None, "neutral"]
+    assert [r["error"]["code"] for r in rows if "error" in r] == ["E203", "E204"]
+    assert set(rows[0]["scores"]) == {"favor", "against", "neutral"}
+    missing = CliRunner().invoke(app, ["predict", "--input", str(tmp_path / "nope.jsonl")])
+    assert missing.exit_code == 1 and "E205" in missing.output

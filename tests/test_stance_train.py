@@ -1,0 +1,58 @@
+"""Training smoke run and the evaluate command on a small slice (real data, real model)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from stance_helpers import require_shared
+from typer.testing import CliRunner
+
+from pipeline.stance.cli import app
+from pipeline.stance.model import load_model
+
+
+@pytest.mark.slow
+def test_training_smoke_run_writes_a_loadable_adapter(tmp_path):
+    require_shared()
+    out = tmp_path / "stance"
+    result = CliRunner().invoke(app, [
+        "train", "--config", "configs/stance.cfg", "--output", str(out),
+        "--set", "training.max_steps=4", "--set", "training.epochs=1",
+        "--set", "data.max_examples_per_source=24", "--set", "training.dev_limit=12"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "training.json").read_text())
+    assert meta["steps"] == 4 and meta["seed"] == 13
+    assert meta["training_pairs"]["newsmtsc"] and meta["history"][0]["dev"]
+    assert all(v.startswith("sha256:") for v in meta["data_hashes"].values())
+    assert (out / "README.md").exists()
+    probs = load_model(out, bf16=False).score([{"target": "a", "text": "b"}])
+    assert len(probs[0]) == 3 and abs(sum(probs[0]) - 1) < 1e-4
+
+
+@pytest.mark.slow
+def test_evaluate_command_prints_every_row_side_by_side(tmp_path):
+    require_shared()
+    out = tmp_path / "eval.json"
+    result = CliRunner().invoke(app, ["evaluate", "--limit", "30", "--train-limit", "400",
+                                      "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("perspectrum-test", "perspectrum+neutral-test", "newsmtsc-rw-test"):
+        assert name in result.output
+    data = json.loads(out.read_text())
+    rows = data["sets"]
+    assert len(rows) == 3
+    for row in rows.values():
+        assert row["n"] == 30
+        assert {"majority", "tfidf_lr", "model"} <= set(row)
+        # The majority baseline is a real floor: the model beats it on each slice.
+        assert row["model"]["macro_f1"] > row["majority"]["macro_f1"]
+
+
+def test_bad_config_is_a_coded_error(tmp_path):
+    bad = tmp_path / "bad.cfg"
+    bad.write_text("[paths]\nperspectrum = \"x\"\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["train", "--config", str(bad)])
+    assert result.exit_code == 1 and "E206" in result.output
+    result = CliRunner().invoke(app, ["evaluate", "--config", str(tmp_path / "none.cfg")])
+    assert result.exit_code == 1 and "E101" in result.output
