@@ -17,6 +17,7 @@ from .actors import ActorRegistry
 
 SUBJ_DEPS = ("nsubj", "csubj", "expl")
 RELATIVE = {"who", "which", "that", "whom"}
+NON_SPEAKER_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
 
 
 @Language.factory(
@@ -123,7 +124,8 @@ class Attributor:
         node, steps = verb, 0
         while steps < 3:
             for child in node.children:
-                if child.dep_ in SUBJ_DEPS and not in_quote[child.i] and child.dep_ != "expl":
+                if child.dep_ in SUBJ_DEPS and not in_quote[child.i] and child.dep_ != "expl" \
+                        and child.ent_type_ not in NON_SPEAKER_ENTS:
                     if child.lower_ in RELATIVE and node.dep_ == "relcl":
                         return noun_phrase(node.head)
                     return noun_phrase(child)

@@ -178,8 +178,17 @@ class QuoteFinder:
         if cue is None:
             cue, how = self._according_to_cue(span)
         if cue is not None:
-            if q.words < self.rules["min_words_cued"]:
-                return None
+            inner_last = doc[span.end - 2] if len(span) >= 2 else None
+            inverted = inner_last is not None and inner_last.text in ",?!" and \
+                0 <= cue.start - span.end <= 8
+            if q.words < self.rules["min_words_cued"] and not inverted:
+                return None  # '“I would,” Melanie said' is a quote however short
+            if how == "syntax":
+                reported = self._reported_clause(cue[0], in_quote)
+                if reported is not None:
+                    reported = _whole_quotes(reported, in_quote)
+                    if reported.start <= span.start and reported.end >= span.end:
+                        clause = reported  # the content the cue's lexicon entry points at
             if clause is not None:
                 clause = _drop_complementiser(trim(clause, keep_quotes=True))
                 extra = sum(1 for t in clause if (t.i < span.start or t.i >= span.end) and t.is_alpha)
@@ -234,7 +243,7 @@ class QuoteFinder:
         inner_last = doc[span.end - 2] if len(span) >= 2 else None
         if inner_last is not None and inner_last.text in {",", "?", "!", "—", "..."}:
             k = span.end
-            for j in range(k, min(k + 6, len(doc))):
+            for j in range(k, min(k + 9, len(doc))):
                 tok = doc[j]
                 if tok.is_space or in_quote[j] or tok.text in ".;" or tok.is_sent_start and j > k:
                     break

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +17,6 @@ from rich.progress import Progress
 
 from pipeline.doccano.client import DoccanoAPI
 from pipeline.doccano.mapping import (
-    RELATION_TYPES,
-    SPAN_LABELS,
     StanceState,
     reconstruct,
     relations_from_api,
@@ -26,6 +25,8 @@ from pipeline.doccano.mapping import (
 from pipeline.doccano.projects import stance_project_name, store_project_name
 from pipeline.doccano.store import is_linked, read_store
 from pipeline.errors import ClaimtraceError, Errors
+
+THREADS = 4
 
 
 @dataclass
@@ -102,18 +103,23 @@ def pull_records(
             selected.append(example)
         else:
             report.unconfirmed_left_out += 1
+    span_names = {v: k for k, v in api.label_types(pid, "span").items()}
+    rel_names = {v: k for k, v in api.label_types(pid, "relation").items()}
     with Progress(disable=not show_progress, transient=True) as progress:
-        task = progress.add_task("exporting from doccano", total=2)
-        exported = {row["id"]: row for row in api.export(pid)} if selected else {}
-        progress.advance(task)
+        task = progress.add_task("reading annotations", total=len(selected))
+
+        def fetch(example: dict) -> tuple[list[dict], list[dict]]:
+            found = api.spans(pid, example["id"]), api.relations(pid, example["id"])
+            progress.advance(task)
+            return found
+
+        with ThreadPoolExecutor(THREADS) as pool:
+            annotations = list(pool.map(fetch, selected))
         doc_ids = {e["meta"]["doc_id"] for e in selected}
         stance = _stance_states(api, name, doc_ids) if selected else {}
-        progress.advance(task)
-    identity = {label: label for label in (*SPAN_LABELS, *RELATION_TYPES)}
     records = []
-    for example in selected:
+    for example, (spans, relations) in zip(selected, annotations, strict=True):
         meta = example["meta"]
-        row = exported.get(example["id"], {})
         entry = store[meta["doc_id"]]["meta"]["store"]
         machine = entry["record"]
         if example["text"] != machine["text"]:
@@ -121,8 +127,8 @@ def pull_records(
         keys = entry["spans"]
         record = reconstruct(
             machine,
-            spans_from_api(example["text"], row.get("entities", []), identity),
-            relations_from_api(row.get("relations", []), identity),
+            spans_from_api(example["text"], spans, span_names),
+            relations_from_api(relations, rel_names),
             keys,
             example["is_confirmed"],
             stance.get(meta["doc_id"], {}),
