@@ -172,6 +172,8 @@ class ActorFinder:
             if is_heading(ent.sent):
                 in_heading.append((ent, type_))
                 continue
+            if type_ != "PERSON" and len(ent) == 1 and registry.find(ent, "PERSON") is not None:
+                type_ = "PERSON"  # a known person's surname mistagged as a place or company
             roles = _appositive_roles(ent)
             if type_ != "PERSON" and any(r.root.lemma_.lower() in person_words for r in roles):
                 type_ = "PERSON"  # "Hong Min, a researcher at ..." tagged as a place

@@ -40,7 +40,9 @@ class Attributor:
     """Fills ``Quote.speaker`` for each quote in ``doc._.quotes``."""
 
     def __init__(self, pronouns: dict, person_nouns: dict, max_continuation_sentences: int) -> None:
-        self.pronouns = pronouns
+        self.pronouns: dict[str, list[str]] = pronouns["types"]
+        self.pronoun_gender: dict[str, str] = pronouns["gender"]
+        self.gender_words = {w: g for g, words in pronouns["gender_words"].items() for w in words}
         self.nominals: dict[str, list[str]] = person_nouns["nominals"]
         self.person_nouns = frozenset(person_nouns["person"])
         self.org_nouns = frozenset(person_nouns["organisation"])
@@ -61,6 +63,7 @@ class Attributor:
         for s in doc.sents:
             for t in s:
                 self._sent_of[t.i] = sent_index[s.start]
+        self._gender = self._known_genders(registry)
         previous: Quote | None = None
         for quote in quotes:
             quote.speaker = self._attribute(quote, previous, registry, in_quote)
@@ -192,11 +195,14 @@ class Attributor:
         if len(mention) == 1 and head.lower_ in self.pronouns:
             actor = self._antecedent(mention, self.pronouns[head.lower_], registry, in_quote)
             if actor is not None:
+                gender = self.pronoun_gender.get(head.lower_)
+                if gender:
+                    self._gender.setdefault(actor.id, gender)
                 actor.mentions.append(Span(mention.doc, mention.start, mention.end, label="pronoun"))
                 return Speaker(mention, actor.id, "pronoun")
             return Speaker(mention, None, "unresolved")
         lemma = head.lemma_.lower()
-        if head.tag_ == "NN" and head.pos_ == "NOUN" and _is_definite(mention):
+        if head.tag_ in ("NN", "NNP") and head.is_lower and _is_definite(mention):
             actor = self._nominal_antecedent(mention, self.nominals.get(lemma, []) + [lemma],
                                              registry, in_quote)
             if actor is not None:
@@ -232,23 +238,44 @@ class Attributor:
     def _antecedent(self, mention: Span, types: list[str], registry: ActorRegistry,
                     in_quote: list[bool]) -> Actor | None:
         plural = mention.root.lower_ in ("they", "them", "we")
+        gender = self.pronoun_gender.get(mention.root.lower_)
         for _, actor in self._candidates(mention.start, registry, in_quote):
             if actor.type not in types:
                 continue
             if plural and actor.type == "PERSON":
                 continue
+            if gender and self._gender.get(actor.id, gender) != gender:
+                continue
             return actor
         return None
 
+    def _known_genders(self, registry: ActorRegistry) -> dict[str, str]:
+        """Genders that titles and role words reveal ("Mrs. Clinton", "spokeswoman")."""
+        out: dict[str, str] = {}
+        for actor in registry.actors:
+            for span in actor.roles + [m for m in actor.mentions if m.label_ == "name"]:
+                for tok in span:
+                    gender = self.gender_words.get(tok.lower_)
+                    if gender:
+                        out.setdefault(actor.id, gender)
+                if span.start > 0 and (g := self.gender_words.get(span.doc[span.start - 1].lower_)):
+                    out.setdefault(actor.id, g)
+        return out
+
     def _nominal_antecedent(self, mention: Span, role_words: list[str], registry: ActorRegistry,
                             in_quote: list[bool]) -> Actor | None:
-        words = {w.lower() for w in role_words}
-        for _, actor in self._candidates(mention.start, registry, in_quote):
-            if actor.type != "PERSON":
-                continue
-            role_tokens = {t.lower_ for r in actor.roles for t in r} | {t.lemma_.lower() for r in actor.roles for t in r}
-            if role_tokens & words:
-                return actor
+        head = mention.root.lemma_.lower()
+        people = [a for _, a in self._candidates(mention.start, registry, in_quote) if a.type == "PERSON"]
+        seen: set[str] = set()
+        ordered = [a for a in people if not (a.id in seen or seen.add(a.id))]
+
+        def role_words_of(actor: Actor) -> set[str]:
+            return {t.lower_ for r in actor.roles for t in r} | {t.lemma_.lower() for r in actor.roles for t in r}
+
+        for words in ({head}, {w.lower() for w in role_words}):  # the same noun first
+            for actor in ordered:
+                if role_words_of(actor) & words:
+                    return actor
         return None
 
 
