@@ -212,20 +212,29 @@ class QuoteFinder:
         return k >= 0 and doc[k].lower_ in self.title_cues and len(span) <= 12
 
     def _governing_cue(self, span: Span, in_quote: list[bool]) -> tuple[Token | None, str | None, Span | None]:
-        """A cue outside the quote that governs it in the parse, with the clause it heads."""
+        """A cue outside the quote that governs it in the parse, with the clause it heads.
+        The nearest speech verb on the path wins over nearer belief or derived cues ("He said
+        the allies will seek measures “to …”" is his quote, not the allies')."""
         roots = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t]
         for root in roots:
+            found: list[tuple[Token, Token]] = []
             child, node, steps = root, root.head, 0
-            while steps < 4 and node != child and not in_quote[node.i]:
+            while steps < 6 and node != child and not in_quote[node.i]:
                 if self.is_cue(node):
-                    node, child = self._outer_cue(node, child, in_quote)
-                    clause = None
-                    if child.dep_ in CLAUSE_DEPS:
-                        clause = node.doc[child.left_edge.i : child.right_edge.i + 1]
-                        if clause.start <= node.i < clause.end:
-                            clause = None
-                    return node.doc[node.i : node.i + 1], "syntax", clause
+                    found.append((node, child))
                 child, node, steps = node, node.head, steps + 1
+            if not found:
+                continue
+            speech = [f for f in found if self.cues.kind_of.get(f[0].lemma_.lower()) == "speech"]
+            node, child = speech[0] if speech and found[0][0].lemma_.lower() not in self.cues.kind_of \
+                else found[0]
+            node, child = self._outer_cue(node, child, in_quote)
+            clause = None
+            if child.dep_ in CLAUSE_DEPS:
+                clause = node.doc[child.left_edge.i : child.right_edge.i + 1]
+                if clause.start <= node.i < clause.end:
+                    clause = None
+            return node.doc[node.i : node.i + 1], "syntax", clause
         return None, None, None
 
     def _outer_cue(self, cue: Token, child: Token, in_quote: list[bool]) -> tuple[Token, Token]:
@@ -236,20 +245,29 @@ class QuoteFinder:
             cue, child = cue.head, cue
         return cue, child
 
+    def _inverted_cue(self, span: Span, in_quote: list[bool]) -> Span | None:
+        """'“…,” comments X' / '“…?” X asks': the quote ends with , ? ! inside its marks and a
+        cue follows within a few words of the same sentence."""
+        doc = span.doc
+        inner_last = doc[span.end - 2] if len(span) >= 2 else None
+        if inner_last is None or inner_last.text not in {",", "?", "!", "—", "..."}:
+            return None
+        k = span.end
+        for j in range(k, min(k + 9, len(doc))):
+            tok = doc[j]
+            if tok.is_space or in_quote[j] or tok.text in ".;" or tok.is_sent_start and j > k:
+                break
+            if self.is_cue(tok) or (self.cues.kind(tok.lemma_.lower(), tok.lower_) and
+                                    tok.pos_ in ("NOUN", "VERB", "PROPN")):
+                return doc[j : j + 1]
+        return None
+
     def _surface_cue(self, span: Span, in_quote: list[bool], paras: list[int]) -> tuple[Span | None, str | None]:
         """Cues the parse misses: '“…,” comments X', 'X said: “…”', 'X elaborates:' + paragraph."""
         doc = span.doc
-        # inverted: the quote ends with , ? ! inside the marks, then cue + speaker or speaker + cue
-        inner_last = doc[span.end - 2] if len(span) >= 2 else None
-        if inner_last is not None and inner_last.text in {",", "?", "!", "—", "..."}:
-            k = span.end
-            for j in range(k, min(k + 9, len(doc))):
-                tok = doc[j]
-                if tok.is_space or in_quote[j] or tok.text in ".;" or tok.is_sent_start and j > k:
-                    break
-                if self.is_cue(tok) or (self.cues.kind(tok.lemma_.lower(), tok.lower_) and
-                                        tok.pos_ in ("NOUN", "VERB", "PROPN")):
-                    return doc[j : j + 1], "inverted"
+        inverted = self._inverted_cue(span, in_quote)
+        if inverted is not None:
+            return inverted, "inverted"
         after = _next_token(doc, span.end)
         name = _next_token(doc, after.i + 1) if after is not None else None
         if after is not None and after.text in DASHES and name is not None and \

@@ -158,6 +158,9 @@ class DoccanoAPI:
     def examples(self, project_id: int, **params: Any) -> list[dict]:
         return list(self.paged(f"projects/{project_id}/examples", **params))
 
+    def count_examples(self, project_id: int) -> int:
+        return self.get(f"projects/{project_id}/examples", limit=1)["count"]
+
     def spans(self, project_id: int, example_id: int) -> list[dict]:
         return self.get(f"projects/{project_id}/examples/{example_id}/spans")
 

@@ -37,6 +37,7 @@ from pipeline.paths import SCHEMA_PATH
 log = logging.getLogger(__name__)
 STORE_BATCH = 500
 THREADS = 4
+EXPORT_ABOVE = 1000
 IMPORT_TASK = {
     "spans": "RelationExtraction",
     "stance": "DocumentClassification",
@@ -106,9 +107,9 @@ STANCE_META = ("doc_id", "claim_id", "target", "claimtrace_key", "claimtrace_has
 
 
 def _examples(api: DoccanoAPI, project_id: int, kind: str) -> list[dict]:
-    """Examples with ``id``, ``meta`` and ``is_confirmed``. Stance projects hold many small
-    examples: two exports (all, confirmed) are faster than listing them page by page."""
-    if kind != "stance":
+    """Examples with ``id``, ``meta`` and ``is_confirmed``. Large stance projects: two exports
+    (all, confirmed) are faster than listing many small examples page by page."""
+    if kind != "stance" or api.count_examples(project_id) < EXPORT_ABOVE:
         return api.examples(project_id)
     confirmed = {row["id"] for row in api.export(project_id, confirmed_only=True)}
     return [
