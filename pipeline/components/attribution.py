@@ -64,6 +64,7 @@ class Attributor:
             for t in s:
                 self._sent_of[t.i] = sent_index[s.start]
         self._gender = self._known_genders(registry)
+        self._antecedents: dict[int, Span] = {}
         previous: Quote | None = None
         for quote in quotes:
             quote.speaker = self._attribute(quote, previous, registry, in_quote)
@@ -130,7 +131,9 @@ class Attributor:
                 if child.dep_ in SUBJ_DEPS and not in_quote[child.i] and child.dep_ != "expl" \
                         and child.ent_type_ not in NON_SPEAKER_ENTS:
                     if child.lower_ in RELATIVE and node.dep_ == "relcl":
-                        return noun_phrase(node.head)
+                        # "McConnell, who said ...": the mention is "who", the actor its head
+                        self._antecedents[child.i] = noun_phrase(node.head)
+                        return child.doc[child.i : child.i + 1]
                     return noun_phrase(child)
                 if child.dep_ == "agent":
                     objs = [g for g in child.children if g.dep_ == "pobj"]
@@ -188,6 +191,10 @@ class Attributor:
     # --- resolving the mention to an actor -----------------------------------------------
     def _resolve(self, mention: Span, resolution: str, quote: Quote, registry: ActorRegistry,
                  in_quote: list[bool]) -> Speaker:
+        antecedent = self._antecedents.get(mention.start) if len(mention) == 1 else None
+        if antecedent is not None:
+            resolved = self._resolve(antecedent, resolution, quote, registry, in_quote)
+            return Speaker(mention, resolved.actor_id, resolved.resolution)
         actor = _actor_covering(mention, registry.actors)
         if actor is not None:
             return Speaker(mention, actor.id, resolution)
