@@ -151,13 +151,22 @@ class Attributor:
         """When the parse is broken (cue tagged as a noun): the noun phrase right after an
         inverted cue, else the first name or noun phrase of the clause before the cue."""
         doc = cue.doc
+
+        def speaker_like(tok: Token) -> bool:
+            return tok.pos_ in ("PROPN", "NOUN", "PRON") and not in_quote[tok.i] and \
+                tok.ent_type_ not in NON_SPEAKER_ENTS
+        if quote.content.end <= cue.start:  # “…,” X said  /  “…,” said X
+            between = [t for t in doc[quote.content.end : cue.start] if speaker_like(t)]
+            if between:
+                return _expand_np(between[-1])
         if quote.content.end <= cue.start or (cue.end < len(doc) and doc[cue.end].pos_ == "PROPN"):
             for tok in doc[cue.end : min(cue.end + 4, cue.sent.end)]:
-                if tok.pos_ in ("PROPN", "NOUN", "PRON") and not in_quote[tok.i]:
+                if speaker_like(tok):
                     return _expand_np(tok)
         sent = cue.sent
         for tok in doc[sent.start : cue.start]:
-            if in_quote[tok.i] or tok.is_space or tok.head.dep_ == "prep" or tok.dep_ == "pobj":
+            if in_quote[tok.i] or tok.is_space or tok.head.dep_ == "prep" or tok.dep_ == "pobj" \
+                    or tok.ent_type_ in NON_SPEAKER_ENTS:
                 continue
             if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
                 return _expand_np(tok)

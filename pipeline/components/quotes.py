@@ -280,6 +280,9 @@ class QuoteFinder:
             for tok in reversed(list(doc[sent.start : prev.i])):
                 if in_quote[tok.i]:
                     continue
+                phrase = self.according_phrase(tok)
+                if phrase is not None:
+                    return phrase, "according_to"
                 if self.is_cue(tok) or self.cues.kind(tok.lemma_.lower(), tok.lower_):
                     return doc[tok.i : tok.i + 1], ("colon" if same_para else "colon_paragraph")
             if prev.text == ":" and not same_para and not is_heading(sent):

@@ -170,9 +170,6 @@ class DoccanoAPI:
     def categories(self, project_id: int, example_id: int) -> list[dict]:
         return self.get(f"projects/{project_id}/examples/{example_id}/categories")
 
-    def set_meta(self, project_id: int, example_id: int, meta: dict) -> None:
-        self.patch(f"projects/{project_id}/examples/{example_id}", {"meta": meta})
-
     def delete_examples(self, project_id: int, example_ids: list[int]) -> None:
         if example_ids:
             self.delete(f"projects/{project_id}/examples", {"ids": example_ids})
