@@ -1,7 +1,7 @@
 """Words per second of the whole extraction pipeline against bare ``nlp.pipe`` with the same
 spaCy model on the same texts, measured in one run (rounds alternate, best of each kept).
 
-    .venv/bin/python benchmarks/throughput.py [--texts DIR] [--rounds 3] [--config configs/default.cfg]
+    .venv/bin/python benchmarks/throughput.py [--texts DIR] [--rounds 3] [--config CFG]
 
 Prints both rates and their ratio; the target is a ratio >= 0.8.
 """

@@ -27,10 +27,14 @@ def _make_doc(nlp: Language, article: Article, extra_targets: list[str]) -> Doc:
     return doc
 
 
-def _run_batch(nlp: Language, batch: list[Article], targets: list[str], provenance: dict[str, Any]) -> list[dict]:
+def _run_batch(
+    nlp: Language, batch: list[Article], targets: list[str], provenance: dict[str, Any]
+) -> list[dict]:
     try:
         docs = list(nlp.pipe([_make_doc(nlp, a, targets) for a in batch], batch_size=len(batch)))
-        return [doc_to_record(d, a.id, a.meta, provenance) for d, a in zip(docs, batch, strict=True)]
+        return [
+            doc_to_record(d, a.id, a.meta, provenance) for d, a in zip(docs, batch, strict=True)
+        ]
     except Exception:  # noqa: BLE001  -- isolate the failing document below
         if len(batch) == 1:
             raise
@@ -39,13 +43,19 @@ def _run_batch(nlp: Language, batch: list[Article], targets: list[str], provenan
         try:
             out.extend(_run_batch(nlp, [article], targets, provenance))
         except Exception as exc:  # noqa: BLE001
-            err = ClaimtraceError(Errors.E009, name=article.source or article.id, detail=repr(exc)[:300])
+            err = ClaimtraceError(
+                Errors.E009, name=article.source or article.id, detail=repr(exc)[:300]
+            )
             out.append(error_record(article.id, article.source, err))
     return out
 
 
-def annotate(nlp: Language, items: Iterable[Article | InputFailure], targets: list[str] | None = None,
-             batch_size: int = 16) -> Iterator[dict[str, Any]]:
+def annotate(
+    nlp: Language,
+    items: Iterable[Article | InputFailure],
+    targets: list[str] | None = None,
+    batch_size: int = 16,
+) -> Iterator[dict[str, Any]]:
     """Yield a record (or an error record) for each input item, in order."""
     provenance = provenance_of(nlp)
     iterator = iter(items)

@@ -30,8 +30,9 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, Any]:
     return out
 
 
-def load_pipeline(config_path: str | Path = DEFAULT_CONFIG,
-                  overrides: dict[str, Any] | None = None) -> Language:
+def load_pipeline(
+    config_path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None
+) -> Language:
     """Load ``config_path`` (relative paths resolve against the repo root) and assemble the
     pipeline. The config hash and spaCy model name/version are kept in ``nlp.meta``."""
     import pipeline.components  # noqa: F401  (registers the factories)

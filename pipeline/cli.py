@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -14,8 +13,11 @@ from .doccano.cli import app as doccano_app
 from .errors import ClaimtraceError
 from .stance.cli import app as stance_app
 
-app = typer.Typer(help="claimtrace: who said what, about whom, with what stance.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="claimtrace: who said what, about whom, with what stance.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 app.add_typer(stance_app, name="stance")
 app.add_typer(doccano_app, name="doccano")
 err_console = Console(stderr=True)
@@ -23,19 +25,38 @@ err_console = Console(stderr=True)
 
 @app.command()
 def annotate(
-    inputs: list[str] = typer.Argument(..., help="Article .txt files, folders of them, .jsonl files "
-                                       "({\"id\", \"text\", \"meta\"} per line) or '-' for stdin."),
+    inputs: list[str] = typer.Argument(
+        ...,
+        help="Article .txt files, folders of them, .jsonl files "
+        '({"id", "text", "meta"} per line) or \'-\' for stdin.',
+    ),
     output: str = typer.Option("-", "--output", "-o", help="Output JSONL file ('-' for stdout)."),
-    config: str = typer.Option("configs/default.cfg", "--config", "-c",
-                               help="Pipeline config (.cfg); relative paths resolve against the repo root."),
-    overrides: list[str] = typer.Option([], "--set", help="Config override, e.g. "
-                                        "--set components.quotes.min_words_cued=2 (repeatable)."),
-    target: list[str] = typer.Option([], "--target", "-t", help="Stance target added to the config's "
-                                     "targets for every article (repeatable)."),
+    config: str = typer.Option(
+        "configs/default.cfg",
+        "--config",
+        "-c",
+        help="Pipeline config (.cfg); relative paths resolve against the repo root.",
+    ),
+    overrides: list[str] = typer.Option(
+        [],
+        "--set",
+        help="Config override, e.g. --set components.quotes.min_words_cued=2 (repeatable).",
+    ),
+    target: list[str] = typer.Option(
+        [],
+        "--target",
+        "-t",
+        help="Stance target added to the config's targets for every article (repeatable).",
+    ),
     batch_size: int = typer.Option(16, help="Articles per batch through the pipeline."),
-    max_chars: int = typer.Option(1_000_000, help="Reject articles longer than this many characters."),
-    dask: str = typer.Option("", help="Run on Dask: 'local' starts a LocalCluster, or give a "
-                             "scheduler address (tcp://host:8786). Empty: this process only."),
+    max_chars: int = typer.Option(
+        1_000_000, help="Reject articles longer than this many characters."
+    ),
+    dask: str = typer.Option(
+        "",
+        help="Run on Dask: 'local' starts a LocalCluster, or give a "
+        "scheduler address (tcp://host:8786). Empty: this process only.",
+    ),
     workers: int = typer.Option(2, help="Dask workers for --dask local (one thread each)."),
 ) -> None:
     """Annotate articles and write one JSON record per article."""
@@ -54,7 +75,9 @@ def annotate(
         if dask:
             from .distributed import annotate_on_dask
 
-            records = annotate_on_dask(items, config, cfg_overrides, target, dask, workers, batch_size)
+            records = annotate_on_dask(
+                items, config, cfg_overrides, target, dask, workers, batch_size
+            )
         else:
             from .annotate import annotate as run
 
@@ -71,22 +94,32 @@ def annotate(
                 if "error" in record:
                     failed += 1
                     e = record["error"]
-                    err_console.print(f"[yellow]{record.get('source') or record['id']}: [{e['code']}] "
-                                      f"{e['message']} {e['hint']}[/yellow]")
+                    err_console.print(
+                        f"[yellow]{record.get('source') or record['id']}: [{e['code']}] "
+                        f"{e['message']} {e['hint']}[/yellow]"
+                    )
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 progress.advance(task)
     finally:
         if out is not sys.stdout:
             out.close()
-    err_console.print(f"{len(items) - failed} annotated, {failed} failed ({n_words} words)"
-                      + (f" -> {output}" if output != "-" else ""))
+    err_console.print(
+        f"{len(items) - failed} annotated, {failed} failed ({n_words} words)"
+        + (f" -> {output}" if output != "-" else "")
+    )
     if failed:
         raise typer.Exit(1)
 
 
 def _progress(quiet: bool) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=err_console, disable=quiet and not err_console.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet and not err_console.is_terminal,
+    )
 
 
 def _mount_evaluate() -> None:

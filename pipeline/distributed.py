@@ -25,8 +25,9 @@ def _worker_pipeline(config: str, overrides_json: str):
     return load_pipeline(config, json.loads(overrides_json))
 
 
-def annotate_chunk(articles: list[Article], config: str, overrides_json: str,
-                   targets: list[str], pipe_batch: int) -> list[dict[str, Any]]:
+def annotate_chunk(
+    articles: list[Article], config: str, overrides_json: str, targets: list[str], pipe_batch: int
+) -> list[dict[str, Any]]:
     """Run on a worker: annotate one chunk with the worker's cached pipeline."""
     from .annotate import annotate
 
@@ -39,14 +40,27 @@ def _chunk_records(future, chunk: list[Article]) -> list[dict[str, Any]]:
     try:
         return future.result()
     except Exception as exc:  # noqa: BLE001  -- a lost worker costs its chunk, not the job
-        return [error_record(a.id, a.source, ClaimtraceError(Errors.E009, name=a.source or a.id,
-                                                             detail=f"Dask worker: {exc!r}"[:300]))
-                for a in chunk]
+        return [
+            error_record(
+                a.id,
+                a.source,
+                ClaimtraceError(
+                    Errors.E009, name=a.source or a.id, detail=f"Dask worker: {exc!r}"[:300]
+                ),
+            )
+            for a in chunk
+        ]
 
 
-def annotate_on_dask(items: list[Article | InputFailure], config: str, overrides: dict[str, Any],
-                     targets: list[str], address: str, workers: int = 2,
-                     batch_size: int = 16) -> Iterator[dict[str, Any]]:
+def annotate_on_dask(
+    items: list[Article | InputFailure],
+    config: str,
+    overrides: dict[str, Any],
+    targets: list[str],
+    address: str,
+    workers: int = 2,
+    batch_size: int = 16,
+) -> Iterator[dict[str, Any]]:
     """Yield records for ``items`` in order, computed on Dask (``address`` 'local' starts a
     LocalCluster with ``workers`` single-threaded processes)."""
     from dask.distributed import Client, LocalCluster
@@ -58,15 +72,29 @@ def annotate_on_dask(items: list[Article | InputFailure], config: str, overrides
     os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", scratch)
     cluster = None
     if address == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, local_directory=scratch)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            local_directory=scratch,
+        )
         client = Client(cluster)
     else:
         client = Client(address)
     try:
-        futures = client.map(annotate_chunk, chunks, config=config, overrides_json=overrides_json,
-                             targets=list(targets), pipe_batch=batch_size, pure=False)
-        done = (r for f, chunk in zip(futures, chunks, strict=True) for r in _chunk_records(f, chunk))
+        futures = client.map(
+            annotate_chunk,
+            chunks,
+            config=config,
+            overrides_json=overrides_json,
+            targets=list(targets),
+            pipe_batch=batch_size,
+            pure=False,
+        )
+        done = (
+            r for f, chunk in zip(futures, chunks, strict=True) for r in _chunk_records(f, chunk)
+        )
         for item in items:
             if isinstance(item, InputFailure):
                 yield error_record(item.id, item.source, item.error)

@@ -38,12 +38,20 @@ def noun_phrase(token: Token) -> Span:
                 left = ent.start
                 # keep a determiner/title right before the entity ("the president Obama")
                 return doc[left : ent.end]
-    if token.pos_ == "PROPN" and token.dep_ in ("compound", "flat") and token.head.pos_ == "PROPN" \
-            and token.head.i > token.i:
+    if (
+        token.pos_ == "PROPN"
+        and token.dep_ in ("compound", "flat")
+        and token.head.pos_ == "PROPN"
+        and token.head.i > token.i
+    ):
         return noun_phrase(token.head)  # "Mr." parsed as the subject of "Mr. King said"
     left, right = token.i, token.i + 1
-    while right < len(doc) and token.text.endswith(".") and len(token) <= 4 and \
-            doc[right].pos_ == "PROPN":
+    while (
+        right < len(doc)
+        and token.text.endswith(".")
+        and len(token) <= 4
+        and doc[right].pos_ == "PROPN"
+    ):
         right += 1  # a bare title ("Mr.") followed by the name
     for child in token.lefts:
         if child.dep_ in NP_DEPS or child.dep_ in ("det", "amod", "compound", "poss"):
@@ -75,7 +83,9 @@ def is_heading(sent: Span) -> bool:
     if not toks or len(toks) > 14:
         return False
     doc = sent.doc
-    starts_line = sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start - 1].is_space
+    starts_line = (
+        sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start - 1].is_space
+    )
     ends_line = sent.end >= len(doc) or "\n" in doc[sent.end - 1].text or doc[sent.end].is_space
     last = toks[-1].text
     return starts_line and ends_line and last not in {".", "!", "?", "”", '"', ":", "’"}

@@ -73,7 +73,9 @@ def _decode(name: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ClaimtraceError(Errors.E002, name=name, detail=f"byte {exc.start}: {exc.reason}") from exc
+        raise ClaimtraceError(
+            Errors.E002, name=name, detail=f"byte {exc.start}: {exc.reason}"
+        ) from exc
 
 
 def _read_txt(path: Path, max_chars: int) -> Article | InputFailure:
@@ -86,7 +88,9 @@ def _read_txt(path: Path, max_chars: int) -> Article | InputFailure:
     return Article(path.stem, text, {"source": name}, name)
 
 
-def _read_jsonl_lines(name: str, lines: Iterable[str], max_chars: int) -> Iterator[Article | InputFailure]:
+def _read_jsonl_lines(
+    name: str, lines: Iterable[str], max_chars: int
+) -> Iterator[Article | InputFailure]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -94,10 +98,16 @@ def _read_jsonl_lines(name: str, lines: Iterable[str], max_chars: int) -> Iterat
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputFailure(fallback_id, name, ClaimtraceError(Errors.E006, line=number, name=name, detail=exc.msg))
+            yield InputFailure(
+                fallback_id,
+                name,
+                ClaimtraceError(Errors.E006, line=number, name=name, detail=exc.msg),
+            )
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            yield InputFailure(fallback_id, name, ClaimtraceError(Errors.E007, line=number, name=name))
+            yield InputFailure(
+                fallback_id, name, ClaimtraceError(Errors.E007, line=number, name=name)
+            )
             continue
         doc_id = str(obj.get("id", fallback_id))
         meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
@@ -136,7 +146,9 @@ def _read_stdin(max_chars: int) -> Iterator[Article | InputFailure]:
     yield Article("stdin", text, {"source": "<stdin>"}, "<stdin>")
 
 
-def read_inputs(paths: Iterable[str], max_chars: int = DEFAULT_MAX_CHARS) -> Iterator[Article | InputFailure]:
+def read_inputs(
+    paths: Iterable[str], max_chars: int = DEFAULT_MAX_CHARS
+) -> Iterator[Article | InputFailure]:
     """Articles from each path: '-' is stdin, folders are searched for .txt and .jsonl files."""
     for raw in paths:
         if raw == "-":
@@ -144,7 +156,9 @@ def read_inputs(paths: Iterable[str], max_chars: int = DEFAULT_MAX_CHARS) -> Ite
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl") and p.is_file())
+            files = sorted(
+                p for p in path.rglob("*") if p.suffix in (".txt", ".jsonl") and p.is_file()
+            )
         elif path.is_file():
             files = [path]
         else:

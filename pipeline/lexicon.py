@@ -15,10 +15,12 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-HEADER = ("# Cue verbs derived from attribution gold by `claimtrace lexicon derive`.\n"
-          "# lemma<TAB>precision (share of the lemma's verb uses that are gold cues)<TAB>"
-          "gold cue count<TAB>content relations, most frequent first (dep of the cue's child that\n"
-          "# holds the content; prep:X = object of preposition X)\n")
+HEADER = (
+    "# Cue verbs derived from attribution gold by `claimtrace lexicon derive`.\n"
+    "# lemma<TAB>precision (share of the lemma's verb uses that are gold cues)<TAB>"
+    "gold cue count<TAB>content relations, most frequent first (dep of the cue's child that\n"
+    "# holds the content; prep:X = object of preposition X)\n"
+)
 
 
 def to_normalised(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -49,15 +51,17 @@ def content_relation(cue: Token, content_chars: set[int]) -> str:
         overlap = len(chars & content_chars)
         if overlap > best_overlap:
             best_overlap = overlap
-            if child.dep_ == "prep":
-                best = f"prep:{child.lower_}"
-            else:
-                best = child.dep_
+            best = f"prep:{child.lower_}" if child.dep_ == "prep" else child.dep_
     return best
 
 
-def derive(nlp: Language, gold_docs: Iterable, min_count: int = 3, min_precision: float = 0.0,
-           min_relation_share: float = 0.12) -> list[tuple[str, float, int, list[str]]]:
+def derive(
+    nlp: Language,
+    gold_docs: Iterable,
+    min_count: int = 3,
+    min_precision: float = 0.0,
+    min_relation_share: float = 0.12,
+) -> list[tuple[str, float, int, list[str]]]:
     """Rows ``(lemma, precision, count, relations)`` for verbs that are reliable cues."""
     cue_counts: Counter[str] = Counter()
     verb_counts: Counter[str] = Counter()
@@ -85,8 +89,11 @@ def derive(nlp: Language, gold_docs: Iterable, min_count: int = 3, min_precision
         precision = count / max(verb_counts[lemma], count)
         if count < min_count or precision < min_precision:
             continue
-        rels = [r for r, n in relations[lemma].most_common()
-                if n / count >= min_relation_share and r != "other"]
+        rels = [
+            r
+            for r, n in relations[lemma].most_common()
+            if n / count >= min_relation_share and r != "other"
+        ]
         rows.append((lemma, round(precision, 3), count, rels))
     rows.sort(key=lambda r: -r[2])
     return rows

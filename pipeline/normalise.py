@@ -14,10 +14,25 @@ from dataclasses import dataclass
 OPEN_DOUBLE = "“"
 CLOSE_DOUBLE = "”"
 # Quote marks mapped to curly doubles (1:1, so the length is unchanged).
-_OPENERS = {"“": OPEN_DOUBLE, "„": OPEN_DOUBLE, "‟": OPEN_DOUBLE, "«": OPEN_DOUBLE,
-            "「": OPEN_DOUBLE, "『": OPEN_DOUBLE, "〝": OPEN_DOUBLE, "＂": None, '"': None}
-_CLOSERS = {"”": CLOSE_DOUBLE, "»": CLOSE_DOUBLE, "」": CLOSE_DOUBLE, "』": CLOSE_DOUBLE,
-            "〞": CLOSE_DOUBLE, "〟": CLOSE_DOUBLE}
+_OPENERS = {
+    "“": OPEN_DOUBLE,
+    "„": OPEN_DOUBLE,
+    "‟": OPEN_DOUBLE,
+    "«": OPEN_DOUBLE,
+    "「": OPEN_DOUBLE,
+    "『": OPEN_DOUBLE,
+    "〝": OPEN_DOUBLE,
+    "＂": None,
+    '"': None,
+}
+_CLOSERS = {
+    "”": CLOSE_DOUBLE,
+    "»": CLOSE_DOUBLE,
+    "」": CLOSE_DOUBLE,
+    "』": CLOSE_DOUBLE,
+    "〞": CLOSE_DOUBLE,
+    "〟": CLOSE_DOUBLE,
+}
 DASHES = "—–―"
 _SPACES = {"\u00a0", "\u2007", "\u202f", "\u2009", "\u200a", "\u3000"}
 _OPEN_CONTEXT = set(" \t\n([{—–―-/") | {""}
@@ -88,10 +103,20 @@ def normalise(text: str) -> NormalisedText:
         if ch in _SPACES or unicodedata.category(ch) == "So":
             emit(" ", i)  # odd spaces, emoji and pictographs: the parser reads them as words
             continue
-        if ch == "”" and (i == 0 or text[i - 1] == "\n") and i + 1 < n and not text[i + 1].isspace():
+        if (
+            ch == "”"
+            and (i == 0 or text[i - 1] == "\n")
+            and i + 1 < n
+            and not text[i + 1].isspace()
+        ):
             emit(OPEN_DOUBLE, i)  # a closing mark typed at the start of a paragraph opens it
             continue
-        if ch == "“" and i > 0 and not text[i - 1].isspace() and (i + 1 == n or text[i + 1] in "\n\r"):
+        if (
+            ch == "“"
+            and i > 0
+            and not text[i - 1].isspace()
+            and (i + 1 == n or text[i + 1] in "\n\r")
+        ):
             emit(CLOSE_DOUBLE, i)  # an opening mark typed at the end of a paragraph closes it
             continue
         if ch in _OPENERS:

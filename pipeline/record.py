@@ -47,26 +47,55 @@ def _speaker_record(speaker: Speaker | None, names: dict[str, str]) -> dict[str,
 
 
 def _quote_record(quote: Quote, names: dict[str, str]) -> dict[str, Any]:
-    return {"id": quote.id, "type": quote.type, **span_record(quote.content),
-            "cue": span_record(quote.cue), "speaker": _speaker_record(quote.speaker, names),
-            "continues": quote.continues}
+    return {
+        "id": quote.id,
+        "type": quote.type,
+        **span_record(quote.content),
+        "cue": span_record(quote.cue),
+        "speaker": _speaker_record(quote.speaker, names),
+        "continues": quote.continues,
+    }
 
 
 def _claim_record(claim: Claim, names: dict[str, str]) -> dict[str, Any]:
     return {
-        "id": claim.id, "quote_id": claim.quote_id, "type": claim.type, **span_record(claim.span),
-        "speaker": _speaker_record(claim.speaker, names), "cue": span_record(claim.cue),
-        "stance": None if claim.stance is None else [
-            {"target": s.target, "label": s.label, "score": round(s.score, 4),
-             "scores": {k: round(v, 4) for k, v in s.scores.items()}} for s in claim.stance],
-        "actor_stance": None if claim.actor_stance is None else [
-            {"actor_id": s.actor_id, "label": s.label, "score": round(s.score, 4),
-             "scores": {k: round(v, 4) for k, v in s.scores.items()}} for s in claim.actor_stance],
+        "id": claim.id,
+        "quote_id": claim.quote_id,
+        "type": claim.type,
+        **span_record(claim.span),
+        "speaker": _speaker_record(claim.speaker, names),
+        "cue": span_record(claim.cue),
+        "stance": None
+        if claim.stance is None
+        else [
+            {
+                "target": s.target,
+                "label": s.label,
+                "score": round(s.score, 4),
+                "scores": {k: round(v, 4) for k, v in s.scores.items()},
+            }
+            for s in claim.stance
+        ],
+        "actor_stance": None
+        if claim.actor_stance is None
+        else [
+            {
+                "actor_id": s.actor_id,
+                "label": s.label,
+                "score": round(s.score, 4),
+                "scores": {k: round(v, 4) for k, v in s.scores.items()},
+            }
+            for s in claim.actor_stance
+        ],
     }
 
 
-def doc_to_record(doc: Doc, doc_id: str, meta: dict[str, Any] | None = None,
-                  provenance: dict[str, Any] | None = None) -> dict[str, Any]:
+def doc_to_record(
+    doc: Doc,
+    doc_id: str,
+    meta: dict[str, Any] | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The JSONL record of one annotated article."""
     actors = doc._.actors or []
     names = {a.id: a.name for a in actors}
@@ -77,11 +106,17 @@ def doc_to_record(doc: Doc, doc_id: str, meta: dict[str, Any] | None = None,
         "text": text,
         "meta": meta or {},
         "actors": [
-            {"id": a.id, "name": a.name, "type": a.type,
-             "mentions": [{**span_record(m), "kind": m.label_ or "name"}
-                          for m in sorted(a.mentions, key=lambda m: m.start)],
-             "roles": [span_record(r) for r in a.roles],
-             "affiliations": list(a.affiliations)}
+            {
+                "id": a.id,
+                "name": a.name,
+                "type": a.type,
+                "mentions": [
+                    {**span_record(m), "kind": m.label_ or "name"}
+                    for m in sorted(a.mentions, key=lambda m: m.start)
+                ],
+                "roles": [span_record(r) for r in a.roles],
+                "affiliations": list(a.affiliations),
+            }
             for a in actors
         ],
         "quotes": [_quote_record(q, names) for q in doc._.quotes or []],
@@ -109,7 +144,12 @@ def provenance_of(nlp) -> dict[str, Any]:
 
 def error_record(doc_id: str, source: str, error: ClaimtraceError) -> dict[str, Any]:
     """The record written in place of an article that could not be processed."""
-    return {"schema_version": SCHEMA_VERSION, "id": doc_id, "source": source, "error": error.to_dict()}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": doc_id,
+        "source": source,
+        "error": error.to_dict(),
+    }
 
 
 @lru_cache(maxsize=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from .errors import ClaimtraceError, Errors
@@ -20,7 +20,7 @@ def _read_lines(path: Path) -> list[str]:
     return [ln.rstrip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json(path: str) -> dict:
     """Read a JSON rule file (keys starting with ``_`` are comments)."""
     p = resolve(path)
@@ -31,7 +31,7 @@ def load_json(path: str) -> dict:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_word_list(path: str) -> frozenset[str]:
     """A set of lowercase entries, one per line."""
     return frozenset(ln.strip().lower() for ln in _read_lines(resolve(path)))
@@ -67,8 +67,11 @@ class CueLexicon:
     def kind(self, lemma: str, lower: str) -> str | None:
         """The cue kind of a word given its lemma and lowercase text, or None. Surface
         patterns ('“…,” comments X') use this; verbs in the parse also check ``is_blocked``."""
-        return self.kind_of.get(lemma) or self.kind_of.get(lower) or (
-            "derived" if lemma in self.relations else None)
+        return (
+            self.kind_of.get(lemma)
+            or self.kind_of.get(lower)
+            or ("derived" if lemma in self.relations else None)
+        )
 
     def is_blocked(self, lemma: str) -> bool:
         """The corpus shows this verb rarely reports anything (e.g. "see", "find")."""
@@ -81,9 +84,10 @@ class CueLexicon:
         return word in self.kind_of
 
 
-@lru_cache(maxsize=None)
-def load_cue_lexicon(path: str, derived_path: str | None = None,
-                     min_precision: float = 0.0) -> CueLexicon:
+@cache
+def load_cue_lexicon(
+    path: str, derived_path: str | None = None, min_precision: float = 0.0
+) -> CueLexicon:
     """Read the hand list (``lemma<TAB>kind<TAB>irregular forms``) and, optionally, the derived
     list (``lemma<TAB>precision<TAB>count<TAB>relations``) into a :class:`CueLexicon`.
     Derived lemmas below ``min_precision`` are blocked, even when the hand list has them."""

@@ -14,14 +14,14 @@ from spacy.tokens import Span
 ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP", "GROUP")
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 RESOLUTIONS = (
-    "cue_subject",        # subject of the reporting verb: "X said ..."
-    "inverted_subject",   # "'...,' comments X"
-    "according_to",       # "according to X"
-    "colon_introducer",   # "X elaborates:" then the quote (same or next paragraph)
-    "continuation",       # quote with no cue of its own, continuing the previous speaker
-    "pronoun",            # he/she/they resolved to a recent compatible actor
-    "nominal",            # "the academic" resolved by role words
-    "unresolved",         # a speaker mention was found but no actor matched
+    "cue_subject",  # subject of the reporting verb: "X said ..."
+    "inverted_subject",  # "'...,' comments X"
+    "according_to",  # "according to X"
+    "colon_introducer",  # "X elaborates:" then the quote (same or next paragraph)
+    "continuation",  # quote with no cue of its own, continuing the previous speaker
+    "pronoun",  # he/she/they resolved to a recent compatible actor
+    "nominal",  # "the academic" resolved by role words
+    "unresolved",  # a speaker mention was found but no actor matched
 )
 STANCE_LABELS = ("favor", "against", "neutral")
 ACTOR_STANCE_LABELS = ("positive", "negative", "neutral")

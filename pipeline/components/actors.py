@@ -1,7 +1,6 @@
 """Actors: NER mentions clustered into canonical people, organisations, places and groups,
 with roles and affiliations read off appositions ("X, a professor at Y", "X from Y")."""
 
-
 import re
 
 from spacy.language import Language
@@ -94,8 +93,12 @@ def _title_before(ent: Span, titles: frozenset[str]) -> Span | None:
     """Title words right before a person's name ("South Korean President Yoon")."""
     doc, i = ent.doc, ent.start
     start = i
-    while start > 0 and doc[start - 1].head.i in range(ent.start, ent.end) and \
-            doc[start - 1].dep_ in ("compound", "amod", "nmod") and not doc[start - 1].is_punct:
+    while (
+        start > 0
+        and doc[start - 1].head.i in range(ent.start, ent.end)
+        and doc[start - 1].dep_ in ("compound", "amod", "nmod")
+        and not doc[start - 1].is_punct
+    ):
         start -= 1
     if start < i and any(t.lower_ in titles for t in doc[start:i]):
         return doc[start:i]
@@ -122,7 +125,10 @@ def _appositive_roles(ent: Span) -> list[Span]:
     "claimtrace_actors",
     assigns=["doc._.actors", "doc.spans"],
     requires=["doc.ents", "token.dep"],
-    default_config={"titles": "resources:titles.txt", "person_nouns": "resources:person_nouns.json"},
+    default_config={
+        "titles": "resources:titles.txt",
+        "person_nouns": "resources:person_nouns.json",
+    },
 )
 def make_actors(nlp: Language, name: str, titles: str, person_nouns: str) -> "ActorFinder":
     register_extensions()
@@ -147,14 +153,21 @@ class ActorFinder:
         covered = {i for a in registry.actors for m in a.mentions for i in range(m.start, m.end)}
         for tok in doc:
             actor = surnames.get(tok.lower_)
-            if actor is not None and tok.pos_ == "PROPN" and tok.is_title and tok.i not in covered and \
-                    not (tok.i > 0 and doc[tok.i - 1].text in ("-", "‐", "‑")) and \
-                    tok.i > actor.mentions[0].start:
+            if (
+                actor is not None
+                and tok.pos_ == "PROPN"
+                and tok.is_title
+                and tok.i not in covered
+                and not (tok.i > 0 and doc[tok.i - 1].text in ("-", "‐", "‑"))
+                and tok.i > actor.mentions[0].start
+            ):
                 actor.mentions.append(Span(doc, tok.i, tok.i + 1, label="name"))
 
     def __call__(self, doc: Doc) -> Doc:
         registry = ActorRegistry(doc, self.titles)
-        person_words = set(self.person_nouns.get("person", [])) | set(self.person_nouns.get("nominals", {}))
+        person_words = set(self.person_nouns.get("person", [])) | set(
+            self.person_nouns.get("nominals", {})
+        )
         in_heading: list[tuple[Span, str]] = []
         for ent in doc.ents:
             type_ = ENT_TYPES.get(ent.label_)
@@ -209,8 +222,13 @@ def _complete_org(ent: Span) -> Span:
 def _complete_person(ent: Span) -> Span:
     """Extend a name cut at a hyphen: NER often stops at "Yoon Suk" in "Yoon Suk-yeol"."""
     doc, end = ent.doc, ent.end
-    while end + 1 < len(doc) and doc[end].text in ("-", "‐", "‑") and not doc[end - 1].whitespace_ \
-            and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+    while (
+        end + 1 < len(doc)
+        and doc[end].text in ("-", "‐", "‑")
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].is_alpha
+    ):
         end += 2
     return doc[ent.start : end]
 
@@ -235,9 +253,9 @@ def _affiliations(actor: Actor, actors: list[Actor]) -> list[str]:
         for other in actors:
             if other is actor or other.type not in ("ORG", "GPE"):
                 continue
-            if any(role.start <= m.start and m.end <= role.end for m in other.mentions):
-                if other.name not in names:
-                    names.append(other.name)
+            inside = any(role.start <= m.start and m.end <= role.end for m in other.mentions)
+            if inside and other.name not in names:
+                names.append(other.name)
     return names
 
 

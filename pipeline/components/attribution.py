@@ -5,7 +5,6 @@ of a colon-led paragraph, then continuation of the previous quote's speaker. Pro
 most recent compatible actor outside quoted text; nominals ("the academic") to the most recent
 person whose role matches. Headings are never speakers or antecedents."""
 
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -30,8 +29,9 @@ NON_SPEAKER_ENTS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "
         "max_continuation_sentences": 4,
     },
 )
-def make_attribution(nlp: Language, name: str, pronouns: str, person_nouns: str,
-                     max_continuation_sentences: int) -> "Attributor":
+def make_attribution(
+    nlp: Language, name: str, pronouns: str, person_nouns: str, max_continuation_sentences: int
+) -> "Attributor":
     register_extensions()
     return Attributor(load_json(pronouns), load_json(person_nouns), max_continuation_sentences)
 
@@ -49,7 +49,9 @@ class Attributor:
         self.max_gap = max_continuation_sentences
 
     def __call__(self, doc: Doc) -> Doc:
-        registry: ActorRegistry = doc.user_data.get("claimtrace_actor_registry") or ActorRegistry(doc, frozenset())
+        registry: ActorRegistry = doc.user_data.get("claimtrace_actor_registry") or ActorRegistry(
+            doc, frozenset()
+        )
         quotes: list[Quote] = doc._.quotes or []
         in_quote = [False] * len(doc)
         for q in quotes:
@@ -68,12 +70,21 @@ class Attributor:
         previous: Quote | None = None
         for quote in quotes:
             quote.speaker = self._attribute(quote, previous, registry, in_quote)
-            if previous is not None and quote.speaker is not None and quote.type == "direct" \
-                    and previous.type != "indirect" \
-                    and "\n" not in doc.text[previous.content.end_char : quote.content.start_char] and (
+            if (
+                previous is not None
+                and quote.speaker is not None
+                and quote.type == "direct"
+                and previous.type != "indirect"
+                and "\n" not in doc.text[previous.content.end_char : quote.content.start_char]
+                and (
                     quote.speaker.resolution == "continuation"
-                    or (quote.cue is not None and previous.cue is not None
-                        and quote.cue.start == previous.cue.start)):
+                    or (
+                        quote.cue is not None
+                        and previous.cue is not None
+                        and quote.cue.start == previous.cue.start
+                    )
+                )
+            ):
                 quote.continues = previous.continues or previous.id
             if quote.speaker is not None:
                 previous = quote
@@ -89,13 +100,17 @@ class Attributor:
             doc.spans["cues"] = [q.cue for q in quotes if q.cue is not None]
         doc._.actors = registry.actors
         doc.spans["actor_mentions"] = [m for a in registry.actors for m in a.mentions]
-        doc.spans["speakers"] = [q.speaker.mention for q in quotes
-                                 if q.speaker is not None and q.speaker.mention is not None]
+        doc.spans["speakers"] = [
+            q.speaker.mention
+            for q in quotes
+            if q.speaker is not None and q.speaker.mention is not None
+        ]
         return doc
 
     # --- finding the mention --------------------------------------------------------------
-    def _attribute(self, quote: Quote, previous: Quote | None, registry: ActorRegistry,
-                   in_quote: list[bool]) -> Speaker | None:
+    def _attribute(
+        self, quote: Quote, previous: Quote | None, registry: ActorRegistry, in_quote: list[bool]
+    ) -> Speaker | None:
         doc = quote.content.doc
         cue = quote.cue
         if cue is None:
@@ -113,7 +128,9 @@ class Attributor:
             mention = self._subject(cue[0], in_quote)
             if quote.how == "colon_paragraph":
                 resolution = "colon_introducer"
-            elif mention is not None and mention.start > cue.start and quote.content.end <= cue.start:
+            elif (
+                mention is not None and mention.start > cue.start and quote.content.end <= cue.start
+            ):
                 resolution = "inverted_subject"
         if mention is None:
             mention = self._surface_subject(cue, quote, in_quote)
@@ -128,8 +145,12 @@ class Attributor:
         node, steps = verb, 0
         while steps < 3:
             for child in node.children:
-                if child.dep_ in SUBJ_DEPS and not in_quote[child.i] and child.dep_ != "expl" \
-                        and child.ent_type_ not in NON_SPEAKER_ENTS:
+                if (
+                    child.dep_ in SUBJ_DEPS
+                    and not in_quote[child.i]
+                    and child.dep_ != "expl"
+                    and child.ent_type_ not in NON_SPEAKER_ENTS
+                ):
                     if child.lower_ in RELATIVE and node.dep_ == "relcl":
                         # "McConnell, who said ...": the mention is "who", the actor its head
                         self._antecedents[child.i] = noun_phrase(node.head)
@@ -153,8 +174,12 @@ class Attributor:
         doc = cue.doc
 
         def speaker_like(tok: Token) -> bool:
-            return tok.pos_ in ("PROPN", "NOUN", "PRON") and not in_quote[tok.i] and \
-                tok.ent_type_ not in NON_SPEAKER_ENTS
+            return (
+                tok.pos_ in ("PROPN", "NOUN", "PRON")
+                and not in_quote[tok.i]
+                and tok.ent_type_ not in NON_SPEAKER_ENTS
+            )
+
         if quote.content.end <= cue.start:  # “…,” X said  /  “…,” said X
             between = [t for t in doc[quote.content.end : cue.start] if speaker_like(t)]
             if between:
@@ -165,10 +190,17 @@ class Attributor:
                     return _expand_np(tok)
         sent = cue.sent
         for tok in doc[sent.start : cue.start]:
-            if in_quote[tok.i] or tok.is_space or tok.head.dep_ == "prep" or tok.dep_ == "pobj" \
-                    or tok.ent_type_ in NON_SPEAKER_ENTS:
+            if (
+                in_quote[tok.i]
+                or tok.is_space
+                or tok.head.dep_ == "prep"
+                or tok.dep_ == "pobj"
+                or tok.ent_type_ in NON_SPEAKER_ENTS
+            ):
                 continue
-            if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
+            if tok.pos_ in ("PROPN", "PRON") or (
+                tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")
+            ):
                 return _expand_np(tok)
         return None
 
@@ -178,7 +210,11 @@ class Attributor:
             return noun_phrase(objs[0])
         nxt = cue.end
         doc = cue.doc
-        return _expand_np(doc[nxt]) if nxt < len(doc) and doc[nxt].pos_ in ("PROPN", "NOUN", "PRON") else None
+        return (
+            _expand_np(doc[nxt])
+            if nxt < len(doc) and doc[nxt].pos_ in ("PROPN", "NOUN", "PRON")
+            else None
+        )
 
     def _continuation(self, quote: Quote, previous: Quote | None) -> Speaker | None:
         """A quote with no cue continues the previous direct or mixed quote's speaker, if it
@@ -186,7 +222,10 @@ class Attributor:
         if previous is None or previous.speaker is None:
             return None
         doc = quote.content.doc
-        if previous.type == "indirect" and "\n" in doc.text[previous.content.end_char : quote.content.start_char]:
+        if (
+            previous.type == "indirect"
+            and "\n" in doc.text[previous.content.end_char : quote.content.start_char]
+        ):
             return None  # after reported speech, a bare quote continues it only in its paragraph
         first = self._sent_of[max(previous.content.end - 1, 0)]
         gap = self._sent_of[quote.content.start] - first
@@ -198,8 +237,14 @@ class Attributor:
         return Speaker(mention=prev.mention, actor_id=prev.actor_id, resolution="continuation")
 
     # --- resolving the mention to an actor -----------------------------------------------
-    def _resolve(self, mention: Span, resolution: str, quote: Quote, registry: ActorRegistry,
-                 in_quote: list[bool]) -> Speaker:
+    def _resolve(
+        self,
+        mention: Span,
+        resolution: str,
+        quote: Quote,
+        registry: ActorRegistry,
+        in_quote: list[bool],
+    ) -> Speaker:
         antecedent = self._antecedents.get(mention.start) if len(mention) == 1 else None
         if antecedent is not None:
             resolved = self._resolve(antecedent, resolution, quote, registry, in_quote)
@@ -214,17 +259,24 @@ class Attributor:
                 gender = self.pronoun_gender.get(head.lower_)
                 if gender:
                     self._gender.setdefault(actor.id, gender)
-                actor.mentions.append(Span(mention.doc, mention.start, mention.end, label="pronoun"))
+                actor.mentions.append(
+                    Span(mention.doc, mention.start, mention.end, label="pronoun")
+                )
                 return Speaker(mention, actor.id, "pronoun")
             return Speaker(mention, None, "unresolved")
         lemma = head.lemma_.lower()
         if head.tag_ in ("NN", "NNP") and head.is_lower and _is_definite(mention):
-            actor = self._nominal_antecedent(mention, self.nominals.get(lemma, []) + [lemma],
-                                             registry, in_quote)
+            actor = self._nominal_antecedent(
+                mention, self.nominals.get(lemma, []) + [lemma], registry, in_quote
+            )
             if actor is not None:
-                actor.mentions.append(Span(mention.doc, mention.start, mention.end, label="nominal"))
+                actor.mentions.append(
+                    Span(mention.doc, mention.start, mention.end, label="nominal")
+                )
                 return Speaker(mention, actor.id, "nominal")
-        actor = registry.add(mention, self._type_of(mention), kind="nominal" if head.pos_ != "PROPN" else "name")
+        actor = registry.add(
+            mention, self._type_of(mention), kind="nominal" if head.pos_ != "PROPN" else "name"
+        )
         return Speaker(mention, actor.id, resolution)
 
     def _type_of(self, mention: Span) -> str:
@@ -235,7 +287,9 @@ class Attributor:
             return "GROUP" if plural else "PERSON"
         if lemma in self.org_nouns:
             return "ORG"
-        if head.pos_ == "PROPN" and all(t.is_title or not t.is_alpha for t in mention if t.dep_ != "det"):
+        if head.pos_ == "PROPN" and all(
+            t.is_title or not t.is_alpha for t in mention if t.dep_ != "det"
+        ):
             return "PERSON" if len(mention) <= 3 and mention[0].dep_ != "det" else "ORG"
         return "GROUP" if plural else "ORG"
 
@@ -251,8 +305,9 @@ class Attributor:
         out.sort(key=lambda x: x[0], reverse=True)
         return out
 
-    def _antecedent(self, mention: Span, types: list[str], registry: ActorRegistry,
-                    in_quote: list[bool]) -> Actor | None:
+    def _antecedent(
+        self, mention: Span, types: list[str], registry: ActorRegistry, in_quote: list[bool]
+    ) -> Actor | None:
         plural = mention.root.lower_ in ("they", "them", "we")
         gender = self.pronoun_gender.get(mention.root.lower_)
         for _, actor in self._candidates(mention.start, registry, in_quote):
@@ -278,15 +333,20 @@ class Attributor:
                     out.setdefault(actor.id, g)
         return out
 
-    def _nominal_antecedent(self, mention: Span, role_words: list[str], registry: ActorRegistry,
-                            in_quote: list[bool]) -> Actor | None:
+    def _nominal_antecedent(
+        self, mention: Span, role_words: list[str], registry: ActorRegistry, in_quote: list[bool]
+    ) -> Actor | None:
         head = mention.root.lemma_.lower()
-        people = [a for _, a in self._candidates(mention.start, registry, in_quote) if a.type == "PERSON"]
+        people = [
+            a for _, a in self._candidates(mention.start, registry, in_quote) if a.type == "PERSON"
+        ]
         seen: set[str] = set()
         ordered = [a for a in people if not (a.id in seen or seen.add(a.id))]
 
         def role_words_of(actor: Actor) -> set[str]:
-            return {t.lower_ for r in actor.roles for t in r} | {t.lemma_.lower() for r in actor.roles for t in r}
+            return {t.lower_ for r in actor.roles for t in r} | {
+                t.lemma_.lower() for r in actor.roles for t in r
+            }
 
         for words in ({head}, {w.lower() for w in role_words}):  # the same noun first
             for actor in ordered:
@@ -308,8 +368,12 @@ def _actor_covering(mention: Span, actors: list[Actor]) -> Actor | None:
                 continue
             if m.start <= root < m.end:
                 return actor
-            if inside is None and actor.type in ("PERSON", "ORG") and \
-                    mention.start <= m.start and m.end <= mention.end:
+            if (
+                inside is None
+                and actor.type in ("PERSON", "ORG")
+                and mention.start <= m.start
+                and m.end <= mention.end
+            ):
                 inside = actor  # "the National Security Council meeting" -> the council
     return inside
 

@@ -1,7 +1,6 @@
 """Claims: the attributed propositions. A direct quote gives one claim per sentence of quoted
 content; an indirect or mixed quote gives one claim for its reported clause."""
 
-
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -33,8 +32,16 @@ class ClaimBuilder:
             if quote.speaker is None:
                 continue
             for span in self._propositions(quote):
-                claims.append(Claim(id=f"C{len(claims) + 1}", span=span, quote_id=quote.id,
-                                    type=quote.type, speaker=quote.speaker, cue=quote.cue))
+                claims.append(
+                    Claim(
+                        id=f"C{len(claims) + 1}",
+                        span=span,
+                        quote_id=quote.id,
+                        type=quote.type,
+                        speaker=quote.speaker,
+                        cue=quote.cue,
+                    )
+                )
         doc._.claims = claims
         doc.spans["claims"] = [c.span for c in claims]
         return doc

@@ -2,7 +2,6 @@
 mixed (a reported clause with an embedded partial quote). Scare quotes, titles and terms are
 rejected. Speakers are left to the attribution component; this one finds content and cue."""
 
-
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -39,10 +38,7 @@ def find_quoted_spans(doc: Doc) -> list[QuotedSpan]:
     while i < n:
         ch = text[i]
         if ch == "“":
-            if open_at is None:
-                open_at = i
-            else:
-                open_at = i  # an unclosed quote: restart at the new opener
+            open_at = i  # a second opener means the first was never closed: restart here
         elif ch == "”" and open_at is not None:
             pairs.append((open_at, i + 1))
             open_at = None
@@ -74,7 +70,11 @@ def find_quoted_spans(doc: Doc) -> list[QuotedSpan]:
 def _close_single(text: str, start: int) -> int | None:
     j = start + 1
     while j < len(text) and text[j] != "\n":
-        if text[j] == "’" and text[j - 1] != " " and (j + 1 == len(text) or not text[j + 1].isalpha()):
+        if (
+            text[j] == "’"
+            and text[j - 1] != " "
+            and (j + 1 == len(text) or not text[j + 1].isalpha())
+        ):
             return j + 1
         j += 1
     return None
@@ -92,8 +92,15 @@ def _close_single(text: str, start: int) -> int | None:
         "quote_rules": "resources:quote_rules.json",
     },
 )
-def make_quotes(nlp: Language, name: str, cue_verbs: str, derived_cues: str,
-                min_cue_precision: float, according_to: str, quote_rules: str) -> "QuoteFinder":
+def make_quotes(
+    nlp: Language,
+    name: str,
+    cue_verbs: str,
+    derived_cues: str,
+    min_cue_precision: float,
+    according_to: str,
+    quote_rules: str,
+) -> "QuoteFinder":
     register_extensions()
     lexicon = load_cue_lexicon(cue_verbs, derived_cues or None, min_cue_precision)
     return QuoteFinder(lexicon, load_word_list(according_to), load_json(quote_rules))
@@ -116,8 +123,12 @@ class QuoteFinder:
             return False
         if tok.pos_ in ("VERB", "AUX"):
             return not self.cues.is_blocked(tok.lemma_.lower())
-        if tok.pos_ in ("NOUN", "PROPN", "ADJ", "ADV") and tok.lower_ in self.cues and \
-                tok.lower_ != tok.lemma_.lower() and tok.lower_.endswith(("s", "ed")):
+        if (
+            tok.pos_ in ("NOUN", "PROPN", "ADJ", "ADV")
+            and tok.lower_ in self.cues
+            and tok.lower_ != tok.lemma_.lower()
+            and tok.lower_.endswith(("s", "ed"))
+        ):
             nxt = _next_token(tok.doc, tok.i + 1)
             return nxt is not None and nxt.lower_ in ("that", ":")
         return False
@@ -165,7 +176,9 @@ class QuoteFinder:
         return doc
 
     # --- direct and mixed ---------------------------------------------------------------
-    def _direct_or_mixed(self, q: QuotedSpan, in_quote: list[bool], paras: list[int]) -> Quote | None:
+    def _direct_or_mixed(
+        self, q: QuotedSpan, in_quote: list[bool], paras: list[int]
+    ) -> Quote | None:
         span, doc = q.span, q.span.doc
         if self._is_title(span):
             return None
@@ -179,8 +192,11 @@ class QuoteFinder:
             cue, how = self._according_to_cue(span)
         if cue is not None:
             inner_last = doc[span.end - 2] if len(span) >= 2 else None
-            inverted = inner_last is not None and inner_last.text in ",?!" and \
-                0 <= cue.start - span.end <= 8
+            inverted = (
+                inner_last is not None
+                and inner_last.text in ",?!"
+                and 0 <= cue.start - span.end <= 8
+            )
             if q.words < self.rules["min_words_cued"] and not inverted:
                 return None  # '“I would,” Melanie said' is a quote however short
             if how == "syntax":
@@ -191,7 +207,9 @@ class QuoteFinder:
                         clause = reported  # the content the cue's lexicon entry points at
             if clause is not None:
                 clause = _drop_complementiser(trim(clause, keep_quotes=True))
-                extra = sum(1 for t in clause if (t.i < span.start or t.i >= span.end) and t.is_alpha)
+                extra = sum(
+                    1 for t in clause if (t.i < span.start or t.i >= span.end) and t.is_alpha
+                )
                 if extra >= 3 and clause.start <= span.start:
                     content = doc[clause.start : max(clause.end, span.end)]
                     return Quote(id="", content=content, type="mixed", cue=cue, how=how)
@@ -211,7 +229,9 @@ class QuoteFinder:
             k -= 1
         return k >= 0 and doc[k].lower_ in self.title_cues and len(span) <= 12
 
-    def _governing_cue(self, span: Span, in_quote: list[bool]) -> tuple[Token | None, str | None, Span | None]:
+    def _governing_cue(
+        self, span: Span, in_quote: list[bool]
+    ) -> tuple[Token | None, str | None, Span | None]:
         """A cue outside the quote that governs it in the parse, with the clause it heads.
         The nearest speech verb on the path wins over nearer belief or derived cues ("He said
         the allies will seek measures “to …”" is his quote, not the allies')."""
@@ -226,8 +246,11 @@ class QuoteFinder:
             if not found:
                 continue
             speech = [f for f in found if self.cues.kind_of.get(f[0].lemma_.lower()) == "speech"]
-            node, child = speech[0] if speech and found[0][0].lemma_.lower() not in self.cues.kind_of \
+            node, child = (
+                speech[0]
+                if speech and found[0][0].lemma_.lower() not in self.cues.kind_of
                 else found[0]
+            )
             node, child = self._outer_cue(node, child, in_quote)
             clause = None
             if child.dep_ in CLAUSE_DEPS:
@@ -240,8 +263,12 @@ class QuoteFinder:
     def _outer_cue(self, cue: Token, child: Token, in_quote: list[bool]) -> tuple[Token, Token]:
         """'Clinton says she knows that “…”': a cue with a pronoun subject inside the clause
         of another cue reports through it; the outer cue and its speaker win."""
-        while cue.dep_ == "ccomp" and not in_quote[cue.head.i] and self.is_cue(cue.head) and \
-                any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in cue.children):
+        while (
+            cue.dep_ == "ccomp"
+            and not in_quote[cue.head.i]
+            and self.is_cue(cue.head)
+            and any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in cue.children)
+        ):
             cue, child = cue.head, cue
         return cue, child
 
@@ -257,12 +284,16 @@ class QuoteFinder:
             tok = doc[j]
             if tok.is_space or in_quote[j] or tok.text in ".;" or tok.is_sent_start and j > k:
                 break
-            if self.is_cue(tok) or (self.cues.kind(tok.lemma_.lower(), tok.lower_) and
-                                    tok.pos_ in ("NOUN", "VERB", "PROPN")):
+            if self.is_cue(tok) or (
+                self.cues.kind(tok.lemma_.lower(), tok.lower_)
+                and tok.pos_ in ("NOUN", "VERB", "PROPN")
+            ):
                 return doc[j : j + 1]
         return None
 
-    def _surface_cue(self, span: Span, in_quote: list[bool], paras: list[int]) -> tuple[Span | None, str | None]:
+    def _surface_cue(
+        self, span: Span, in_quote: list[bool], paras: list[int]
+    ) -> tuple[Span | None, str | None]:
         """Cues the parse misses: '“…,” comments X', 'X said: “…”', 'X elaborates:' + paragraph."""
         doc = span.doc
         inverted = self._inverted_cue(span, in_quote)
@@ -270,8 +301,13 @@ class QuoteFinder:
             return inverted, "inverted"
         after = _next_token(doc, span.end)
         name = _next_token(doc, after.i + 1) if after is not None else None
-        if after is not None and after.text in DASHES and name is not None and \
-                name.pos_ == "PROPN" and paras[name.i] == paras[span.end - 1]:
+        if (
+            after is not None
+            and after.text in DASHES
+            and name is not None
+            and name.pos_ == "PROPN"
+            and paras[name.i] == paras[span.end - 1]
+        ):
             return doc[after.i : after.i + 1], "dash"  # “…” ― Name (reader comments, epigraphs)
         prev = _prev_token(doc, span.start)
         if prev is not None and prev.text in {":", ","}:
@@ -319,8 +355,13 @@ class QuoteFinder:
             has_quote = any(in_quote[t.i] for t in content)
             if has_quote and self._only_a_term(content, in_quote):
                 continue
-            yield Quote(id="", content=content, type="mixed" if has_quote else "indirect",
-                        cue=doc[tok.i : tok.i + 1], how="syntax")
+            yield Quote(
+                id="",
+                content=content,
+                type="mixed" if has_quote else "indirect",
+                cue=doc[tok.i : tok.i + 1],
+                how="syntax",
+            )
 
     def _only_a_term(self, content: Span, in_quote: list[bool]) -> bool:
         """'mentions a “flag effect”', 'what she calls a “blue corridor”', 'the term “load
@@ -330,8 +371,13 @@ class QuoteFinder:
             if t.text in ("“", "‘") and t.i > 0 and doc[t.i - 1].lower_ in self.title_cues:
                 return True
         quoted = sum(1 for t in content if in_quote[t.i] and t.is_alpha)
-        rest = sum(1 for t in content if not in_quote[t.i] and t.pos_ in SUBSTANCE_POS
-                   and t.lower_ not in ("what", "which", "who", "whom"))
+        rest = sum(
+            1
+            for t in content
+            if not in_quote[t.i]
+            and t.pos_ in SUBSTANCE_POS
+            and t.lower_ not in ("what", "which", "who", "whom")
+        )
         return rest == 0 and quoted < self.rules["min_words_cued"]
 
     @staticmethod
@@ -373,8 +419,13 @@ class QuoteFinder:
         has_quote = any(in_quote[t.i] for t in content)
         if has_quote and all(in_quote[t.i] for t in content):
             return None  # the direct-quote pass owns it
-        return Quote(id="", content=content, type="mixed" if has_quote else "indirect",
-                     cue=phrase, how="according_to")
+        return Quote(
+            id="",
+            content=content,
+            type="mixed" if has_quote else "indirect",
+            cue=phrase,
+            how="according_to",
+        )
 
 
 def _dependent_content(cue: Token, relation: str) -> Span | None:
@@ -395,11 +446,15 @@ def _dependent_content(cue: Token, relation: str) -> Span | None:
         if dep == "oprd":  # "called him a liar": object and predicate together
             objs = [g for g in cue.children if g.dep_ == "dobj" and g.i > cue.i]
             if objs:
-                span = doc[min(objs[0].left_edge.i, span.start) : max(span.end, objs[0].right_edge.i + 1)]
+                span = doc[
+                    min(objs[0].left_edge.i, span.start) : max(span.end, objs[0].right_edge.i + 1)
+                ]
         elif dep == "dobj":  # "described X as a “disgrace”", "urged X to act": keep the complement
             for sib in cue.rights:
-                if sib.i > node.i and (sib.dep_ in ("oprd", "xcomp") or
-                                       (sib.dep_ == "prep" and sib.lower_ in ("as", "of", "for"))):
+                if sib.i > node.i and (
+                    sib.dep_ in ("oprd", "xcomp")
+                    or (sib.dep_ == "prep" and sib.lower_ in ("as", "of", "for"))
+                ):
                     span = doc[span.start : max(span.end, sib.right_edge.i + 1)]
         if span.start <= cue.i < span.end:
             continue
@@ -429,7 +484,11 @@ def _source_end(head: Token) -> int:
 
 
 def _drop_complementiser(span: Span) -> Span:
-    if len(span) and span[0].lower_ in ("that",) and span[0].dep_ in ("mark", "nsubj", "det", "dobj"):
+    if (
+        len(span)
+        and span[0].lower_ in ("that",)
+        and span[0].dep_ in ("mark", "nsubj", "det", "dobj")
+    ):
         return trim(span.doc[span.start + 1 : span.end], keep_quotes=True)
     return span
 
