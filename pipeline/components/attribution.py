@@ -122,7 +122,8 @@ class Attributor:
             name = next(t for t in doc[cue.end :] if not t.is_space)
             mention, resolution = noun_phrase(name), "inverted_subject"
         elif cue[0].text == ":":
-            mention = self._subject(doc[cue[0].sent.root.i], in_quote)
+            head = cue[0].head if not in_quote[cue[0].head.i] else cue[0].sent.root
+            mention = self._subject(head, in_quote)
             resolution = "colon_introducer"
         else:
             mention = self._subject(cue[0], in_quote)

@@ -87,7 +87,7 @@ def _close_single(text: str, start: int) -> int | None:
     default_config={
         "cue_verbs": "resources:cue_verbs.tsv",
         "derived_cues": "resources:cue_lexicon.tsv",
-        "min_cue_precision": 0.35,
+        "min_cue_precision": 0.3,
         "according_to": "resources:according_to.txt",
         "quote_rules": "resources:quote_rules.json",
     },
@@ -277,7 +277,11 @@ class QuoteFinder:
         cue follows within a few words of the same sentence."""
         doc = span.doc
         inner_last = doc[span.end - 2] if len(span) >= 2 else None
-        if inner_last is None or inner_last.text not in {",", "?", "!", "—", "..."}:
+        if inner_last is None:
+            return None
+        if inner_last.text == ".":
+            return self._trailing_attribution(span, in_quote)
+        if inner_last.text not in {",", "?", "!", "—", "..."}:
             return None
         k = span.end
         for j in range(k, min(k + 9, len(doc))):
@@ -289,6 +293,28 @@ class QuoteFinder:
                 and tok.pos_ in ("NOUN", "VERB", "PROPN")
             ):
                 return doc[j : j + 1]
+        return None
+
+    def _trailing_attribution(self, span: Span, in_quote: list[bool]) -> Span | None:
+        """'“… missing.” Trump said.': a bare 'X said' (at most a few words) right after a
+        quote that ends its own sentence attributes that quote."""
+        doc = span.doc
+        tail: list[Token] = []
+        for tok in doc[span.end : min(span.end + 9, len(doc))]:
+            if tok.is_space and "\n" in tok.text:
+                break
+            tail.append(tok)
+            if tok.text in ".!?":
+                break
+        if not tail or tail[-1].text != "." or any(in_quote[t.i] for t in tail):
+            return None
+        cues = [
+            t
+            for t in tail
+            if self.is_cue(t) and not any(c.dep_ in ("ccomp", "dobj") for c in t.children)
+        ]
+        if len(cues) == 1 and any(t.pos_ in ("PROPN", "PRON", "NOUN") for t in tail):
+            return doc[cues[0].i : cues[0].i + 1]
         return None
 
     def _surface_cue(
@@ -321,8 +347,9 @@ class QuoteFinder:
                     return phrase, "according_to"
                 if self.is_cue(tok) or self.cues.kind(tok.lemma_.lower(), tok.lower_):
                     return doc[tok.i : tok.i + 1], ("colon" if same_para else "colon_paragraph")
-            if prev.text == ":" and not same_para and not is_heading(sent):
-                return doc[prev.i : prev.i + 1], "colon_paragraph"
+            if prev.text == ":" and not is_heading(sent):
+                # 'X is shown lecturing: “…”': the colon introduces the subject's words
+                return doc[prev.i : prev.i + 1], "colon" if same_para else "colon_paragraph"
         return None, None
 
     def _according_to_cue(self, span: Span) -> tuple[Span | None, str | None]:

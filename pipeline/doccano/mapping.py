@@ -555,11 +555,17 @@ def _quotes(
             **content,
             "cue": cue,
             "speaker": speaker,
+            "continues": None,
             "review": "added",
         }
         quotes.append(quote)
         quote_of_span[span.id] = quote
         speaker_changed[quote["id"]] = True
+    kept = {q["id"] for q in quotes}
+    for quote in quotes:  # a continuation of a deleted quote no longer continues anything
+        if quote.get("continues") and quote["continues"] not in kept:
+            quote["continues"] = None
+            quote["review"] = review(changed=True)
     return quotes, quote_of_span, speaker_changed
 
 
