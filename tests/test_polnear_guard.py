@@ -2,7 +2,7 @@
 below what the pipeline has reached. Raise the thresholds as the pipeline improves.
 
 Reached (claimtrace evaluate --gold ../shared/data/polnear/dev --format brat):
-quotes with marks F1@0.3 0.901, speaker accuracy 0.902, all attributions F1@0.3 0.724.
+quotes with marks F1@0.3 0.902, speaker accuracy 0.905, all attributions F1@0.3 0.731.
 """
 
 import pytest
@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.paths import SHARED_DIR
 
-GUARD = {"--min-quoted-f1": "0.90", "--min-speaker-acc": "0.90", "--min-all-f1": "0.72"}
+GUARD = {"--min-quoted-f1": "0.90", "--min-speaker-acc": "0.90", "--min-all-f1": "0.73"}
 
 
 @pytest.mark.slow
