@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install run test test-fast lint bench evaluate clean
+.PHONY: install doccano-install run test test-fast test-doccano lint bench bench-doccano evaluate clean
 
 install: $(VENV)/.installed
 
@@ -45,8 +45,14 @@ evaluate: install
 	$(BIN)/claimtrace evaluate --gold ../shared/data/polnear/dev --format brat
 	$(BIN)/claimtrace evaluate --gold corpus/gold --format jsonl
 
+test-doccano: install doccano-install
+	$(BIN)/python -m pytest -q tests/doccano
+
 bench: install
 	$(BIN)/python benchmarks/throughput.py
+
+bench-doccano: install doccano-install
+	$(BIN)/python benchmarks/doccano.py
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -55,22 +55,27 @@ def content_relation(cue: Token, content_chars: set[int]) -> str:
     return best
 
 
-def derive(
-    nlp: Language,
-    gold_docs: Iterable,
-    min_count: int = 3,
-    min_precision: float = 0.0,
-    min_relation_share: float = 0.12,
-) -> list[tuple[str, float, int, list[str]]]:
-    """Rows ``(lemma, precision, count, relations)`` for verbs that are reliable cues."""
+def child_relations(tok: Token) -> frozenset[str]:
+    """The relations a verb's dependents stand in, in the lexicon's notation."""
+    return frozenset(f"prep:{c.lower_}" if c.dep_ == "prep" else c.dep_ for c in tok.children)
+
+
+def derive(nlp: Language, gold_docs: Iterable, min_count: int = 3, min_precision: float = 0.0,
+           min_relation_share: float = 0.12) -> list[tuple[str, float, int, list[str]]]:
+    """Rows ``(lemma, precision, count, relations)`` for verbs seen as gold cues.
+
+    ``relations`` are the dependents that hold the content in at least ``min_relation_share``
+    of the lemma's cues; ``precision`` is the share of the lemma's verb uses *that have one of
+    those dependents* which are gold cues, i.e. how often the rule that uses the row is right.
+    """
     cue_counts: Counter[str] = Counter()
-    verb_counts: Counter[str] = Counter()
     relations: dict[str, Counter[str]] = defaultdict(Counter)
+    uses: dict[str, Counter[frozenset[str]]] = defaultdict(Counter)
     docs = list(gold_docs)
     for gold, doc in zip(docs, nlp.pipe((g.text for g in docs), batch_size=16), strict=True):
         for tok in doc:
             if tok.pos_ == "VERB":
-                verb_counts[tok.lemma_.lower()] += 1
+                uses[tok.lemma_.lower()][child_relations(tok)] += 1
         for quote in gold.quotes:
             if not quote.cue:
                 continue
@@ -86,14 +91,16 @@ def derive(
             relations[lemma][content_relation(tok, content)] += 1
     rows = []
     for lemma, count in cue_counts.items():
-        precision = count / max(verb_counts[lemma], count)
-        if count < min_count or precision < min_precision:
+        if count < min_count:
             continue
-        rels = [
-            r
-            for r, n in relations[lemma].most_common()
-            if n / count >= min_relation_share and r != "other"
-        ]
+        rels = [r for r, n in relations[lemma].most_common()
+                if n / count >= min_relation_share and r != "other"]
+        wanted = set(rels or ["ccomp"])
+        candidates = sum(n for rel_set, n in uses[lemma].items() if rel_set & wanted)
+        with_rel = sum(n for r, n in relations[lemma].items() if r in wanted)
+        precision = with_rel / max(candidates, with_rel, 1)
+        if precision < min_precision:
+            continue
         rows.append((lemma, round(precision, 3), count, rels))
     rows.sort(key=lambda r: -r[2])
     return rows
