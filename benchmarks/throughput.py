@@ -51,6 +51,8 @@ def main() -> None:
     texts = load_texts(args.texts)
     words = sum(len(t.split()) for t in texts)
     full = load_pipeline(args.config)
+    if "stance" in full.pipe_names:  # extraction only; benchmarks/stance.py measures stance
+        full.disable_pipe("stance")
     bare = spacy.load(full.meta["claimtrace"]["spacy_model"])
     rate(bare, texts[:5], words, args.batch_size)  # warm both up
     rate(full, texts[:5], words, args.batch_size)
