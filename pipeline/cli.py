@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -109,6 +110,44 @@ def annotate(
     )
     if failed:
         raise typer.Exit(1)
+
+
+lexicon_app = typer.Typer(help="Build the data files the rules use.", no_args_is_help=True)
+app.add_typer(lexicon_app, name="lexicon")
+
+
+@lexicon_app.command("derive")
+def derive_lexicon(
+    gold: Path = typer.Option(
+        Path("../shared/data/polnear/train"),
+        help="PolNeAR-style brat folder (text/ + attributions/) to count cues in.",
+    ),
+    out: Path = typer.Option(Path("pipeline/resources/cue_lexicon.tsv"), help="TSV to write."),
+    config: str = typer.Option("configs/default.cfg", help="Pipeline config (parser and model)."),
+    limit: int = typer.Option(0, help="Use only the first N articles (0: all)."),
+) -> None:
+    """Count which verbs are attribution cues in gold, how reliably, and where their content
+    sits (ccomp, dobj, prep:for ...); writes the derived cue lexicon."""
+    from .build import load_pipeline
+    from .evaluate.brat import read_brat_folder
+    from .lexicon import derive, write_lexicon
+
+    try:
+        docs = read_brat_folder(gold, limit=limit or None)
+        nlp = load_pipeline(config)
+    except ClaimtraceError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from err
+    with nlp.select_pipes(
+        enable=[
+            p
+            for p in nlp.pipe_names
+            if not p.startswith(("actors", "quotes", "attribution", "claims", "stance"))
+        ]
+    ):
+        rows = derive(nlp, docs)
+    write_lexicon(rows, out)
+    err_console.print(f"{len(rows)} cue verbs from {len(docs)} articles -> {out}")
 
 
 def _progress(quiet: bool) -> Progress:

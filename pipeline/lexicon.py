@@ -15,6 +15,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from .components.quotes import find_quoted_spans
+
 HEADER = (
     "# Cue verbs derived from attribution gold by `claimtrace lexicon derive`.\n"
     "# lemma<TAB>precision (share of the lemma's verb uses that are gold cues)<TAB>"
@@ -73,8 +75,9 @@ def derive(nlp: Language, gold_docs: Iterable, min_count: int = 3, min_precision
     uses: dict[str, Counter[frozenset[str]]] = defaultdict(Counter)
     docs = list(gold_docs)
     for gold, doc in zip(docs, nlp.pipe((g.text for g in docs), batch_size=16), strict=True):
+        quoted = {t.i for q in find_quoted_spans(doc) for t in q.span}
         for tok in doc:
-            if tok.pos_ == "VERB":
+            if tok.pos_ == "VERB" and tok.i not in quoted:  # the rules skip quoted verbs too
                 uses[tok.lemma_.lower()][child_relations(tok)] += 1
         for quote in gold.quotes:
             if not quote.cue:

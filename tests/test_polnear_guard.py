@@ -2,7 +2,7 @@
 below what the pipeline has reached. Raise the thresholds as the pipeline improves.
 
 Reached (claimtrace evaluate --gold ../shared/data/polnear/dev --format brat):
-quotes with marks F1@0.3 0.902, speaker accuracy 0.905, all attributions F1@0.3 0.731.
+quotes with marks F1@0.3 0.904, speaker accuracy 0.911, all attributions F1@0.3 0.742.
 """
 
 import pytest
@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.paths import SHARED_DIR
 
-GUARD = {"--min-quoted-f1": "0.90", "--min-speaker-acc": "0.90", "--min-all-f1": "0.73"}
+GUARD = {"--min-quoted-f1": "0.90", "--min-speaker-acc": "0.91", "--min-all-f1": "0.74"}
 
 
 @pytest.mark.slow

@@ -87,7 +87,7 @@ def _close_single(text: str, start: int) -> int | None:
     default_config={
         "cue_verbs": "resources:cue_verbs.tsv",
         "derived_cues": "resources:cue_lexicon.tsv",
-        "min_cue_precision": 0.3,
+        "min_cue_precision": 0.25,
         "according_to": "resources:according_to.txt",
         "quote_rules": "resources:quote_rules.json",
     },
@@ -373,7 +373,7 @@ class QuoteFinder:
                 if quote is not None:
                     yield quote
                 continue
-            if not self.is_cue(tok) or self._has_non_agent_subject(tok):
+            if not self.is_cue(tok) or self._has_non_agent_subject(tok) or _impersonal(tok):
                 continue
             content = self._reported_clause(tok, in_quote)
             if content is None or len(content) < 2 or not any(t.is_alpha for t in content):
@@ -487,6 +487,21 @@ def _dependent_content(cue: Token, relation: str) -> Span | None:
             continue
         return span
     return None
+
+
+def _impersonal(cue: Token) -> bool:
+    """'It is hard to see X as …', 'it is fair to say …': a cue under an impersonal adjective
+    reports nobody's words or beliefs."""
+    node = cue
+    for _ in range(2):
+        node = node.head
+        if node.pos_ == "ADJ" or any(c.dep_ == "acomp" for c in node.children):
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "expl")]
+            if node.pos_ == "ADJ":
+                subjects += [c for c in node.head.children if c.dep_ in ("nsubj", "expl")]
+            if any(c.lower_ == "it" for c in subjects):
+                return True
+    return False
 
 
 def _whole_quotes(span: Span, in_quote: list[bool]) -> Span:

@@ -1,8 +1,6 @@
 """spaCy component ``claimtrace_stance``: each claim's stance toward every target and its
 sentiment toward every actor mentioned in its sentence context, scored in batches across docs."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
@@ -25,7 +23,7 @@ from pipeline.types import Actor, ActorStance, Claim, Stance
                     "actor_stance": True, "threads": 0, "bf16": "auto"},
 )
 def make_stance(nlp: Language, name: str, targets: list[str], model: str, batch_size: int,
-                actor_stance: bool, threads: int, bf16: bool | str) -> StanceComponent:
+                actor_stance: bool, threads: int, bf16: bool | str) -> "StanceComponent":
     register_extensions()
     return StanceComponent(targets, model, batch_size, actor_stance, threads, bf16)
 
