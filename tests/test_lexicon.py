@@ -13,14 +13,15 @@ def _brat(tmp_path):
     (tmp_path / "attributions").mkdir()
     (tmp_path / "text" / "a.txt").write_text(TEXT, encoding="utf-8")
     lines, t, e = [], 1, 1
-    for name, verb_at in (("Ann Lee", 0), ("Bob Roe", 1), ("Cal Poe", 2)):
+    for name in ("Ann Lee", "Bob Roe", "Cal Poe"):
         start = TEXT.index(name)
         cue = TEXT.index("said", start)
         content_start = cue + len("said that ")
         content_end = TEXT.index(".", content_start)
         lines += [f"T{t}\tSource {start} {start + len(name)}\t{name}",
                   f"T{t + 1}\tCue {cue} {cue + 4}\tsaid",
-                  f"T{t + 2}\tContent {content_start} {content_end}\t{TEXT[content_start:content_end]}",
+                  f"T{t + 2}\tContent {content_start} {content_end}\t"
+                  f"{TEXT[content_start:content_end]}",
                   f"T{t + 3}\tAttribution {cue} {cue + 4}\tsaid",
                   f"E{e}\tAttribution:T{t + 3} Content:T{t + 2} Cue:T{t + 1} Source:T{t}"]
         t, e = t + 4, e + 1
