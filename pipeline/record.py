@@ -57,6 +57,21 @@ def _quote_record(quote: Quote, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _scores_record(items: list | None, key: str) -> list[dict[str, Any]] | None:
+    """Serialise ``Stance``/``ActorStance`` lists; ``key`` names what each one is about."""
+    if items is None:
+        return None
+    return [
+        {
+            key: getattr(item, key),
+            "label": item.label,
+            "score": round(item.score, 4),
+            "scores": {k: round(v, 4) for k, v in item.scores.items()},
+        }
+        for item in items
+    ]
+
+
 def _claim_record(claim: Claim, names: dict[str, str]) -> dict[str, Any]:
     return {
         "id": claim.id,
@@ -65,28 +80,8 @@ def _claim_record(claim: Claim, names: dict[str, str]) -> dict[str, Any]:
         **span_record(claim.span),
         "speaker": _speaker_record(claim.speaker, names),
         "cue": span_record(claim.cue),
-        "stance": None
-        if claim.stance is None
-        else [
-            {
-                "target": s.target,
-                "label": s.label,
-                "score": round(s.score, 4),
-                "scores": {k: round(v, 4) for k, v in s.scores.items()},
-            }
-            for s in claim.stance
-        ],
-        "actor_stance": None
-        if claim.actor_stance is None
-        else [
-            {
-                "actor_id": s.actor_id,
-                "label": s.label,
-                "score": round(s.score, 4),
-                "scores": {k: round(v, 4) for k, v in s.scores.items()},
-            }
-            for s in claim.actor_stance
-        ],
+        "stance": _scores_record(claim.stance, "target"),
+        "actor_stance": _scores_record(claim.actor_stance, "actor_id"),
     }
 
 

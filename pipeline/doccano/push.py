@@ -32,6 +32,7 @@ from pipeline.doccano.projects import Projects, ensure_projects
 from pipeline.doccano.state import PushState
 from pipeline.doccano.store import is_linked, read_store
 from pipeline.errors import ClaimtraceError, Errors
+from pipeline.jsonl import iter_jsonl
 from pipeline.paths import SCHEMA_PATH
 
 log = logging.getLogger(__name__)
@@ -76,25 +77,20 @@ def read_records(path: Path) -> tuple[list[dict], list[str]]:
     """Article records of a JSONL file (validated) and the ids of skipped error records."""
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
     records, errors = [], []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ClaimtraceError(
-                    Errors.E310, line=number, name=str(path), detail=str(exc)
-                ) from None
-            problem = next(iter(validator.iter_errors(record)), None)
-            if problem is not None:
-                raise ClaimtraceError(
-                    Errors.E310, line=number, name=str(path), detail=problem.message[:200]
-                )
-            if is_article(record):
-                records.append(record)
-            else:
-                errors.append(str(record.get("id")))
+
+    def bad_line(number: int, exc: json.JSONDecodeError) -> ClaimtraceError:
+        return ClaimtraceError(Errors.E310, line=number, name=str(path), detail=str(exc))
+
+    for number, record in iter_jsonl(path, bad_line):
+        problem = next(iter(validator.iter_errors(record)), None)
+        if problem is not None:
+            raise ClaimtraceError(
+                Errors.E310, line=number, name=str(path), detail=problem.message[:200]
+            )
+        if is_article(record):
+            records.append(record)
+        else:
+            errors.append(str(record.get("id")))
     return records, errors
 
 

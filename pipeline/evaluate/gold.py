@@ -21,6 +21,7 @@ from pipeline.evaluate.items import (
     GoldQuote,
     has_quote_mark,
 )
+from pipeline.jsonl import iter_jsonl
 from pipeline.paths import REPO_ROOT, resolve
 
 
@@ -99,16 +100,11 @@ def read_gold_jsonl(path: str | Path, root: Path = REPO_ROOT) -> list[GoldDoc]:
     if not path.exists():
         raise ClaimtraceError(Errors.E401, path=str(path))
     docs = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ClaimtraceError(Errors.E404, line=number, name=str(path),
-                                      detail=str(exc)) from exc
-            docs.append(parse_gold_record(record, str(path), number, root))
+    def bad_line(number: int, exc: json.JSONDecodeError) -> ClaimtraceError:
+        return ClaimtraceError(Errors.E404, line=number, name=str(path), detail=str(exc))
+
+    for number, record in iter_jsonl(path, bad_line):
+        docs.append(parse_gold_record(record, str(path), number, root))
     return docs
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.evaluate.items import GoldDoc, PredDoc, PredQuote
+from pipeline.jsonl import iter_jsonl
 
 
 def _pair(obj: dict | None) -> tuple[int, int] | None:
@@ -72,19 +73,14 @@ def read_predictions(path: str | Path, gold_docs: list[GoldDoc]) -> dict[str, Pr
         raise ClaimtraceError(Errors.E407, path=str(path), detail="file not found")
     by_id = {doc.id: doc for doc in gold_docs}
     preds: dict[str, PredDoc] = {}
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ClaimtraceError(Errors.E407, path=str(path),
-                                      detail=f"line {number}: {exc}") from exc
-            doc_id = str(record.get("id"))
-            if doc_id in by_id:
-                check_same_text(record, by_id[doc_id])
-                preds[doc_id] = record_to_pred(record)
+    def bad_line(number: int, exc: json.JSONDecodeError) -> ClaimtraceError:
+        return ClaimtraceError(Errors.E407, path=str(path), detail=f"line {number}: {exc}")
+
+    for _, record in iter_jsonl(path, bad_line):
+        doc_id = str(record.get("id"))
+        if doc_id in by_id:
+            check_same_text(record, by_id[doc_id])
+            preds[doc_id] = record_to_pred(record)
     return preds
 
 
