@@ -185,7 +185,10 @@ class Attributor:
             between = [t for t in doc[quote.content.end : cue.start] if speaker_like(t)]
             if between:
                 return _expand_np(between[-1])
-        if quote.content.end <= cue.start or (cue.end < len(doc) and doc[cue.end].pos_ == "PROPN"):
+        opens_clause = all(t.is_punct or t.is_space for t in doc[cue.sent.start : cue.start])
+        if quote.content.end <= cue.start or (
+            opens_clause and cue.end < len(doc) and doc[cue.end].pos_ == "PROPN"
+        ):  # "Said Ellis: …" -- but not "calling Alwaleed “dopey”"
             for tok in doc[cue.end : min(cue.end + 4, cue.sent.end)]:
                 if speaker_like(tok):
                     return _expand_np(tok)
