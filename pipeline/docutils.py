@@ -87,5 +87,6 @@ def is_heading(sent: Span) -> bool:
         sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start - 1].is_space
     )
     ends_line = sent.end >= len(doc) or "\n" in doc[sent.end - 1].text or doc[sent.end].is_space
-    last = toks[-1].text
-    return starts_line and ends_line and last not in {".", "!", "?", "”", '"', ":", "’"}
+    while len(toks) > 1 and toks[-1].text in QUOTE_CHARS:
+        toks = toks[:-1]  # 'Yoon Suk-yeol and the “Flag Effect”' ends with its quote mark
+    return starts_line and ends_line and toks[-1].text not in {".", "!", "?", ":", ";", ","}

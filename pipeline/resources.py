@@ -86,11 +86,12 @@ class CueLexicon:
 
 @cache
 def load_cue_lexicon(
-    path: str, derived_path: str | None = None, min_precision: float = 0.0
+    path: str, derived_path: str | None = None, min_precision: float = 0.0, min_count: int = 1
 ) -> CueLexicon:
     """Read the hand list (``lemma<TAB>kind<TAB>irregular forms``) and, optionally, the derived
     list (``lemma<TAB>precision<TAB>count<TAB>relations``) into a :class:`CueLexicon`.
-    Derived lemmas below ``min_precision`` are blocked, even when the hand list has them."""
+    Derived lemmas below ``min_precision`` are blocked, even when the hand list has them;
+    derived lemmas seen fewer than ``min_count`` times are ignored (too few to judge)."""
     kind_of: dict[str, str] = {}
     for line in _read_lines(resolve(path)):
         parts = line.split("\t")
@@ -106,8 +107,10 @@ def load_cue_lexicon(
     if derived_path:
         for line in _read_lines(resolve(derived_path)):
             parts = line.split("\t")
-            lemma, precision = parts[0].strip().lower(), float(parts[1])
+            lemma, precision, count = parts[0].strip().lower(), float(parts[1]), int(parts[2])
             rels = tuple(r for r in (parts[3].split(",") if len(parts) > 3 else []) if r)
+            if count < min_count:
+                continue
             if precision < min_precision:
                 blocked.add(lemma)
             else:

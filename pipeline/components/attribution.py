@@ -145,7 +145,10 @@ class Attributor:
         """The subject noun phrase of a cue, climbing through conjunctions and relatives."""
         node, steps = verb, 0
         while steps < 3:
+            passive = any(c.dep_ == "auxpass" for c in node.children)
             for child in node.children:
+                if passive and child.dep_ in SUBJ_DEPS:
+                    continue  # "it could be seen as …": the subject is what is seen
                 if (
                     child.dep_ in SUBJ_DEPS
                     and not in_quote[child.i]

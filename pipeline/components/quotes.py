@@ -88,6 +88,7 @@ def _close_single(text: str, start: int) -> int | None:
         "cue_verbs": "resources:cue_verbs.tsv",
         "derived_cues": "resources:cue_lexicon.tsv",
         "min_cue_precision": 0.25,
+        "min_cue_count": 5,
         "according_to": "resources:according_to.txt",
         "quote_rules": "resources:quote_rules.json",
     },
@@ -98,11 +99,12 @@ def make_quotes(
     cue_verbs: str,
     derived_cues: str,
     min_cue_precision: float,
+    min_cue_count: int,
     according_to: str,
     quote_rules: str,
 ) -> "QuoteFinder":
     register_extensions()
-    lexicon = load_cue_lexicon(cue_verbs, derived_cues or None, min_cue_precision)
+    lexicon = load_cue_lexicon(cue_verbs, derived_cues or None, min_cue_precision, min_cue_count)
     return QuoteFinder(lexicon, load_word_list(according_to), load_json(quote_rules))
 
 
@@ -119,8 +121,8 @@ class QuoteFinder:
     def is_cue(self, tok: Token) -> bool:
         """A reporting/belief word: a verb by lemma, or an inflected surface form that the
         tagger mistook for a noun ("specifies", "elaborates", "comments")."""
-        if self.cues.kind(tok.lemma_.lower(), tok.lower_) is None:
-            return False
+        if self.cues.kind(tok.lemma_.lower(), tok.lower_) is None or tok.dep_ == "prep":
+            return False  # "regarding", "following" used as prepositions report nothing
         if tok.pos_ in ("VERB", "AUX"):
             return not self.cues.is_blocked(tok.lemma_.lower())
         if (

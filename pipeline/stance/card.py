@@ -45,6 +45,9 @@ Training pairs per source: `{pairs}`
 * Trained on debate-site perspectives (PERSPECTRUM) and news sentences (NewsMTSC); news claims
   quoted in articles are a domain shift for the favor/against task. The neutral class is synthetic.
 * MiniLM-L6 is small (22.7 M parameters); long claims are cut at {max_length} word pieces.
+* On quoted news claims the favor/against call is unreliable: hedged or sceptical sentences
+  that mention the target ("it is less clear why Seoul is mentioning ... supplying arms") are
+  often read as favor. Treat scores below about 0.7 as uncertain.
 * English only. Scores are softmax probabilities, not calibrated.
 """
 

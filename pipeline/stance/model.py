@@ -54,12 +54,14 @@ def pair_segments(ex: dict) -> tuple[str, str]:
 
 
 def bf16_supported() -> bool:
-    """True when the CPU has native bf16 math (avx512_bf16 or AMX), where autocast pays off."""
+    """True when the CPU has AMX bf16 tiles, where autocast pays off (3-3.6x measured).
+
+    With avx512_bf16 alone bf16 autocast measured 0.95x of fp32 here, so "auto" keeps fp32."""
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
         return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+    return "amx_bf16" in flags
 
 
 def use_bf16(setting: bool | str) -> bool:

@@ -1,0 +1,121 @@
+"""Stance speed: model pairs/s in fp32 and bf16, and pipeline words/s with 3 targets against
+extraction alone, all in one run.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/stance.py [--pairs 512] [--repeat 3]
+
+The pipeline part uses ``pipeline.build.load_pipeline("configs/default.cfg")`` and appends the
+``claimtrace_stance`` component, so it works whether or not default.cfg lists the stance pipe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from pipeline.paths import REPO_ROOT, SHARED_DIR
+
+TARGETS = [
+    "South Korea supplying weapons to Ukraine",
+    "North Korea sending troops to Russia",
+    "The government should cut taxes",
+]
+CLAIMS = [
+    "I do not understand why our government wants to involve itself in this war on its own "
+    "initiative.",
+    "About 3,000 soldiers from special units of the North Korean army have been sent to Russia.",
+    "We must help Ukraine defend itself with every weapon we can spare.",
+    "The bridge will reopen next spring after the repairs are finished.",
+]
+
+
+def bench_pairs(n_pairs: int, repeat: int, batch_size: int) -> dict[str, float]:
+    """Median pairs/s of the shipped model, fp32 and bf16 autocast, on the same pairs."""
+    from pipeline.stance.model import load_model
+
+    model = load_model("models/stance", bf16=False)
+    pairs = [{"task": "stance", "target": TARGETS[i % 3], "text": CLAIMS[i % 4],
+              "context": CLAIMS[i % 4] + " said the minister."} for i in range(n_pairs)]
+    out = {}
+    for mode in (False, True):
+        model.bf16 = mode
+        model.score(pairs[:batch_size], batch_size)  # warm-up
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            model.score(pairs, batch_size)
+            times.append(time.perf_counter() - started)
+        out["bf16" if mode else "fp32"] = n_pairs / sorted(times)[len(times) // 2]
+    return out
+
+
+def load_texts(copies: int) -> list[str]:
+    """The bundled articles plus the shared seed article, repeated ``copies`` times."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO_ROOT / "corpus/articles")
+                                                          .glob("*.txt"))]
+    seed = SHARED_DIR / "seed" / "article.txt"
+    if seed.exists():
+        texts.append(seed.read_text(encoding="utf-8"))
+    return texts * copies
+
+
+def words_per_s(nlp, texts: list[str], repeat: int) -> tuple[float, int]:
+    """Median words/s of ``nlp.pipe`` over ``texts`` and the number of claims seen."""
+    words = sum(len(t.split()) for t in texts)
+    times, claims = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        claims = sum(len(doc._.claims or []) for doc in nlp.pipe(texts, batch_size=16))
+        times.append(time.perf_counter() - started)
+    return words / sorted(times)[len(times) // 2], claims
+
+
+def bench_pipeline(copies: int, repeat: int, bf16: str) -> dict[str, float]:
+    from pipeline.build import load_pipeline
+    from pipeline.stance import component  # noqa: F401  (registers claimtrace_stance)
+
+    texts = load_texts(copies)
+    nlp = load_pipeline("configs/default.cfg")
+    if "stance" in nlp.pipe_names:
+        nlp.remove_pipe("stance")
+    base_wps, n_claims = words_per_s(nlp, texts, repeat)
+    nlp.add_pipe("claimtrace_stance", name="stance", last=True,
+                 config={"targets": TARGETS, "bf16": bf16})
+    nlp.get_pipe("stance").model  # load once, outside the timing  # noqa: B018
+    stance_wps, _ = words_per_s(nlp, texts, repeat)
+    return {"extraction_words_per_s": base_wps, "with_stance_words_per_s": stance_wps,
+            "ratio": stance_wps / base_wps, "claims": n_claims,
+            "words": sum(len(t.split()) for t in texts)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=512, help="pairs per timing run")
+    parser.add_argument("--batch-size", type=int, default=64, help="pairs per forward pass")
+    parser.add_argument("--copies", type=int, default=3, help="copies of the article set")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs (median reported)")
+    parser.add_argument("--bf16", default="auto", help="pipeline stance bf16: auto/true/false")
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+
+    result = {"pairs_per_s": bench_pairs(args.pairs, args.repeat, args.batch_size)}
+    print(f"stance model: fp32 {result['pairs_per_s']['fp32']:.1f} pairs/s, "
+          f"bf16 {result['pairs_per_s']['bf16']:.1f} pairs/s "
+          f"({result['pairs_per_s']['bf16'] / result['pairs_per_s']['fp32']:.2f}x)")
+    try:
+        pipe = bench_pipeline(args.copies, args.repeat, args.bf16)
+    except ImportError as exc:  # pipeline.build not available yet
+        print(f"pipeline benchmark skipped: {exc}")
+    else:
+        result["pipeline"] = pipe
+        print(f"pipeline ({pipe['words']} words, {pipe['claims']} claims, 3 targets): "
+              f"extraction {pipe['extraction_words_per_s']:.0f} words/s, "
+              f"with stance {pipe['with_stance_words_per_s']:.0f} words/s, "
+              f"ratio {pipe['ratio']:.2f} (goal >= 0.60)")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""Shared helpers for the stance tests (not a test module)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipeline.paths import SHARED_DIR
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+PERSPECTRUM = SHARED_DIR / "data" / "perspectrum"
+NEWSMTSC = SHARED_DIR / "data" / "newsmtsc"
+
+
+def require_shared() -> None:
+    """Skip when ../shared data is absent locally; fail loudly in CI (CI=true)."""
+    missing = [str(p) for p in (PERSPECTRUM, NEWSMTSC) if not p.is_dir()]
+    if not missing:
+        return
+    message = f"stance test data missing: {', '.join(missing)}"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
