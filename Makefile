@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install run test test-fast test-doccano lint bench bench-doccano evaluate clean
+.PHONY: install doccano-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance clean
 
 install: $(VENV)/.installed
 
@@ -44,12 +44,17 @@ lint: install
 evaluate: install
 	$(BIN)/claimtrace evaluate --gold ../shared/data/polnear/dev --format brat
 	$(BIN)/claimtrace evaluate --gold corpus/gold --format jsonl
+	$(BIN)/claimtrace stance evaluate
+
+train-stance: install
+	nice -n 10 $(BIN)/claimtrace stance train --config configs/stance.cfg
 
 test-doccano: install doccano-install
 	$(BIN)/python -m pytest -q tests/doccano
 
 bench: install
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/stance.py
 
 bench-doccano: install doccano-install
 	$(BIN)/python benchmarks/doccano.py

@@ -22,7 +22,10 @@ from .record import error_record
 def _worker_pipeline(config: str, overrides_json: str):
     from .build import load_pipeline
 
-    return load_pipeline(config, json.loads(overrides_json))
+    nlp = load_pipeline(config, json.loads(overrides_json))
+    if "stance" in nlp.pipe_names and not nlp.get_pipe("stance").threads:
+        nlp.get_pipe("stance").threads = 1  # one torch thread per single-threaded worker
+    return nlp
 
 
 def annotate_chunk(

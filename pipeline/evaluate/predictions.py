@@ -97,6 +97,8 @@ def annotate_gold_texts(gold_docs: list[GoldDoc], config: str, progress: bool = 
     from pipeline.inputs import Article
 
     nlp = load_pipeline(config, overrides)
+    if "stance" in nlp.pipe_names:
+        nlp.disable_pipe("stance")  # the scores here are extraction scores; stance has its own
     articles = [Article(id=doc.id, text=doc.text, meta={"source": doc.source},
                         source=doc.source) for doc in gold_docs]
     records: Iterable[dict] = annotate(nlp, articles, batch_size=4)

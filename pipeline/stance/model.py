@@ -54,14 +54,14 @@ def pair_segments(ex: dict) -> tuple[str, str]:
 
 
 def bf16_supported() -> bool:
-    """True when the CPU has AMX bf16 tiles, where autocast pays off (3-3.6x measured).
-
-    With avx512_bf16 alone bf16 autocast measured 0.95x of fp32 here, so "auto" keeps fp32."""
+    """True when the CPU has native bf16 (AMX tiles or avx512_bf16), where autocast pays off:
+    3-3.6x with AMX (docs/stance.md), 1.8x with avx512_bf16 alone on an idle machine here
+    (0.95x was measured once on a loaded one)."""
     try:
         flags = Path("/proc/cpuinfo").read_text()
     except OSError:
         return False
-    return "amx_bf16" in flags
+    return "amx_bf16" in flags or "avx512_bf16" in flags
 
 
 def use_bf16(setting: bool | str) -> bool:
