@@ -102,6 +102,18 @@ class StanceComponent:
             self._score_docs(chunk)
             yield from chunk
 
+    def _score_unique(self, pairs: list[dict]) -> list[list[float]]:
+        """Score each distinct pair once: claims cut from one sentence share their actor pairs."""
+        index: dict[str, int] = {}
+        unique: list[dict] = []
+        for pair in pairs:
+            key = repr(sorted(pair.items()))
+            if key not in index:
+                index[key] = len(unique)
+                unique.append(pair)
+        scored = self.model.score(unique, batch_size=self.batch_size)
+        return [scored[index[repr(sorted(pair.items()))]] for pair in pairs]
+
     def _score_docs(self, docs: list[Doc]) -> None:
         jobs: list[tuple[Claim, str, object]] = []  # (claim, kind, target/actor id)
         pairs: list[dict] = []
@@ -127,7 +139,7 @@ class StanceComponent:
                                               mention.end_char - offset)})
         if not pairs:
             return
-        probs = self.model.score(pairs, batch_size=self.batch_size)
+        probs = self._score_unique(pairs)
         for (claim, kind, key), row in zip(jobs, probs, strict=True):
             names = TASK_LABELS[kind]
             best = max(range(len(names)), key=lambda k, row=row: row[k])
