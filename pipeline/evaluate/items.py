@@ -58,8 +58,22 @@ def infer_quote_type(fragment_texts: list[str]) -> str:
     return "indirect"
 
 
+class _Fragmented:
+    """``start``/``end`` of an item whose ``fragments`` are sorted character spans."""
+
+    fragments: list[Fragment]
+
+    @property
+    def start(self) -> int:
+        return self.fragments[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.fragments[-1][1]
+
+
 @dataclass
-class GoldQuote:
+class GoldQuote(_Fragmented):
     """One gold attribution: its content fragments, type, cue, speaker mention and name."""
 
     fragments: list[Fragment]
@@ -69,14 +83,6 @@ class GoldQuote:
     name: str | None = None
     aliases: list[str] = field(default_factory=list)
     has_quote_mark: bool = False
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
 
 @dataclass
@@ -100,7 +106,7 @@ class GoldDoc:
 
 
 @dataclass
-class PredQuote:
+class PredQuote(_Fragmented):
     """One predicted quote, read from a claimtrace record."""
 
     fragments: list[Fragment]
@@ -111,14 +117,6 @@ class PredQuote:
     resolution: str | None = None
     id: str | None = None
     continues: str | None = None
-
-    @property
-    def start(self) -> int:
-        return self.fragments[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.fragments[-1][1]
 
 
 @dataclass
