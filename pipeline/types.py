@@ -97,9 +97,3 @@ class Claim:
     cue: Span | None = None
     stance: list[Stance] | None = None
     actor_stance: list[ActorStance] | None = None
-
-    @property
-    def context(self) -> str:
-        """The sentence(s) the claim sits in, used as stance-model context."""
-        first, last = self.span[0].sent, self.span[-1].sent
-        return self.span.doc[first.start : last.end].text

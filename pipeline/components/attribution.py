@@ -302,11 +302,10 @@ class Attributor:
 
     def _candidates(self, before: int, registry: ActorRegistry, in_quote: list[bool]):
         """(position, actor) for every mention before ``before`` that could be an antecedent."""
-        doc = registry.doc
         out = []
         for actor in registry.actors:
             for m in actor.mentions:
-                if m.start >= before or in_quote[m.start] or is_heading(doc[m.start].sent):
+                if m.start >= before or in_quote[m.start] or self._heading[self._sent_of[m.start]]:
                     continue
                 out.append((m.start, actor))
         out.sort(key=lambda x: x[0], reverse=True)

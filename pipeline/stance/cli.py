@@ -22,19 +22,6 @@ def _fail(exc: ClaimtraceError) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _overrides(pairs: list[str]) -> dict:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise ClaimtraceError(Errors.E104, override=pair)
-        try:
-            out[key] = json.loads(value)
-        except json.JSONDecodeError:
-            out[key] = value
-    return out
-
-
 @app.command()
 def train(
     config: Path = typer.Option(Path("configs/stance.cfg"), "--config", "-c",
@@ -45,10 +32,11 @@ def train(
                                    help="Config override, e.g. --set training.max_steps=20."),
 ) -> None:
     """Fine-tune the stance cross-encoder (LoRA) and write adapter, training.json and card."""
+    from pipeline.build import parse_overrides
     from pipeline.stance.train import train as run_train
 
     try:
-        meta = run_train(config, _overrides(set_), output, log=err_console.print)
+        meta = run_train(config, parse_overrides(set_), output, log=err_console.print)
     except ClaimtraceError as exc:
         _fail(exc)
     err_console.print(f"saved to {output or meta['config']['paths']['output']} "
