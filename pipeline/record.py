@@ -61,15 +61,19 @@ def _scores_record(items: list | None, key: str) -> list[dict[str, Any]] | None:
     """Serialise ``Stance``/``ActorStance`` lists; ``key`` names what each one is about."""
     if items is None:
         return None
-    return [
-        {
+    out = []
+    for item in items:
+        entry = {
             key: getattr(item, key),
             "label": item.label,
             "score": round(item.score, 4),
             "scores": {k: round(v, 4) for k, v in item.scores.items()},
         }
-        for item in items
-    ]
+        if getattr(item, "relevance", None) is not None:
+            entry["relevance"] = item.relevance
+            entry["gated"] = item.gated
+        out.append(entry)
+    return out
 
 
 def _claim_record(claim: Claim, names: dict[str, str]) -> dict[str, Any]:

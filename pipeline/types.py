@@ -73,6 +73,10 @@ class Stance:
     label: str
     score: float
     scores: dict[str, float] = field(default_factory=dict)
+    # Cosine of claim context and target from the relevance gate (None when the gate is off);
+    # gated = below the threshold, so labelled neutral without running the classifier.
+    relevance: float | None = None
+    gated: bool = False
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from pipeline.extensions import register_extensions
 from pipeline.paths import REPO_ROOT
+from pipeline.record import doc_to_record, validate_record
 from pipeline.stance.cli import app
 from pipeline.stance.component import StanceComponent, mentioned_actors
 from pipeline.stance.model import load_model
@@ -90,6 +91,15 @@ def _doc_with_claims(nlp, text: str, claim_words: list[tuple[int, int]]):
     return doc
 
 
+def _doc_with_claim_texts(nlp, text: str, claims: list[str]):
+    """A doc whose claims are the given substrings of ``text``."""
+    doc = nlp(text)
+    spans = [doc.char_span(text.index(c), text.index(c) + len(c)) for c in claims]
+    doc._.claims = [Claim(id=f"C{i + 1}", span=span, quote_id=f"Q{i + 1}", type="direct")
+                    for i, span in enumerate(spans)]
+    return doc
+
+
 @pytest.fixture(scope="module")
 def blank_nlp():
     register_extensions()
@@ -118,7 +128,8 @@ def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
         doc._.claims[0].speaker = Speaker(mention=speaker_span, actor_id="A1",
                                           resolution="inverted_subject")
         doc._.actors = [Actor("A1", "Yang Mu-jin", "PERSON", mentions=[speaker_span]),
-                        Actor("A2", "South Korea", "GPE", mentions=[doc[7:9]])]
+                        Actor("A2", "South Korea", "GPE", mentions=[doc[7:9]]),
+                        Actor("A3", "Kim Jong-un", "PERSON", mentions=[doc[24:28]])]
         doc._.stance_targets = extra
         docs.append(doc)
     comp = StanceComponent([UKRAINE, UKRAINE])
@@ -128,7 +139,9 @@ def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
     assert [s.target for s in second.stance] == [UKRAINE]
     assert first.stance[0].label == "against"
     assert abs(sum(first.stance[0].scores.values()) - 1) < 1e-3
-    # The speaker's own "said Yang Mu-jin" is not a mention the claim makes; South Korea is.
+    # The speaker's own "said Yang Mu-jin" is not a mention the claim makes, nor is Kim Jong-un
+    # in the next sentence; South Korea is.
+    assert docs[0]._.actors[2].mentions[0].text == "Kim Jong-un"
     assert [a.actor_id for a in first.actor_stance] == ["A2"]
     assert set(first.actor_stance[0].scores) == {"positive", "negative", "neutral"}
     assert [m.text for _, m in mentioned_actors(first, docs[0]._.actors)] == ["South Korea"]
@@ -152,3 +165,43 @@ def test_predict_command_scores_good_lines_and_reports_bad_ones(tmp_path):
     assert set(rows[0]["scores"]) == {"favor", "against", "neutral"}
     missing = CliRunner().invoke(app, ["predict", "--input", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code == 1 and "E205" in missing.output
+
+
+def test_relevance_gate_sends_only_on_topic_pairs_to_the_classifier(blank_nlp):
+    text = ("“Seoul must send weapons to Ukraine to help it defend itself,” said Yang Mu-jin. "
+            "“The festival sold all its tickets,” said Ann Lee.")
+    doc = _doc_with_claim_texts(blank_nlp, text, [
+        "Seoul must send weapons to Ukraine to help it defend itself",
+        "The festival sold all its tickets"])
+    comp = StanceComponent([UKRAINE], actor_stance=False)
+    comp(doc)
+    on_topic, off_topic = (c.stance[0] for c in doc._.claims)
+    assert not on_topic.gated and on_topic.label == "favor" and on_topic.scores
+    assert on_topic.relevance > comp.relevance_threshold > off_topic.relevance
+    assert off_topic.gated and off_topic.label == "neutral" and off_topic.scores == {}
+    record = doc_to_record(doc, "gate", provenance={
+        "package": "claimtrace", "version": "test", "config_hash": "sha256:0",
+        "spacy_model": "blank", "spacy_model_version": "0", "stance_model": "models/stance"})
+    entries = [c["stance"][0] for c in record["claims"]]
+    assert [e["gated"] for e in entries] == [False, True]
+    assert validate_record(record) == []
+
+
+def test_without_the_gate_every_pair_is_classified(blank_nlp):
+    doc = _doc_with_claim_texts(blank_nlp, "“The festival sold all its tickets,” said Ann Lee.",
+                                ["The festival sold all its tickets"])
+    StanceComponent([UKRAINE], actor_stance=False, relevance_threshold=None)(doc)
+    entry = doc._.claims[0].stance[0]
+    assert entry.relevance is None and not entry.gated and len(entry.scores) == 3
+    assert "relevance" not in doc_to_record(doc, "nogate")["claims"][0]["stance"][0]
+
+
+def test_the_speaker_is_not_an_actor_of_their_own_claim(blank_nlp):
+    doc = _doc_with_claim_texts(blank_nlp, "“I trust Seoul,” Kim said.", ["I trust Seoul"])
+    claim = doc._.claims[0]
+    kim, me, seoul = doc[6:7], doc[1:2], doc[3:4]
+    assert (kim.text, me.text, seoul.text) == ("Kim", "I", "Seoul")
+    claim.speaker = Speaker(mention=kim, actor_id="A1", resolution="cue_subject")
+    actors = [Actor("A1", "Kim", "PERSON", mentions=[me, kim]),
+              Actor("A2", "Seoul", "GPE", mentions=[seoul])]
+    assert [(a.id, m.text) for a, m in mentioned_actors(claim, actors)] == [("A2", "Seoul")]

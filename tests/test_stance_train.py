@@ -41,7 +41,9 @@ def test_evaluate_command_prints_every_row_side_by_side(tmp_path):
         assert name in result.output
     data = json.loads(out.read_text())
     rows = data["sets"]
-    assert len(rows) == 3
+    assert len(rows) == 4
+    gated = next(row for name, row in rows.items() if name.endswith("+ relevance gate"))
+    assert 0.5 < gated["gate"]["labelled_kept"] <= 1 and 0 <= gated["gate"]["neutral_gated"] <= 1
     for row in rows.values():
         assert row["n"] == 30
         assert {"majority", "tfidf_lr", "model"} <= set(row)

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import ClaimtraceError, Errors
+from pipeline.stance.config import DEFAULT_RELEVANCE_THRESHOLD
 
 app = typer.Typer(help="Train, evaluate and run the stance classifier.", no_args_is_help=True)
 err_console = Console(stderr=True)
@@ -71,6 +72,10 @@ def evaluate(
                                     help="Train the baselines on N sampled pairs (0 = all)."),
     bf16: str = typer.Option("auto", "--bf16", help="bf16 autocast: auto, true or false."),
     threads: int = typer.Option(0, "--threads", help="torch threads (0 = torch default)."),
+    relevance_threshold: float = typer.Option(
+        DEFAULT_RELEVANCE_THRESHOLD, "--relevance-threshold",
+        help="Add a 3-class row with the pipeline's relevance gate at this cosine (below = "
+             "neutral); a negative value leaves the row out."),
     json_out: Path = typer.Option(None, "--json", help="Also write the results as JSON here."),
     record: bool = typer.Option(False, "--record",
                                 help="Store the results in training.json and the model card."),
@@ -79,7 +84,9 @@ def evaluate(
     from pipeline.stance.evaluate import record_metrics, run_evaluation
 
     try:
-        result = run_evaluation(config, model, split, limit, train_limit, bf16, threads)
+        result = run_evaluation(config, model, split, limit, train_limit, bf16, threads,
+                                relevance_threshold=(relevance_threshold
+                                                     if relevance_threshold >= 0 else None))
     except ClaimtraceError as exc:
         _fail(exc)
     _print_table(result)

@@ -1,5 +1,9 @@
 """spaCy component ``claimtrace_stance``: each claim's stance toward every target and its
-sentiment toward every actor mentioned in its sentence context, scored in batches across docs."""
+sentiment toward every actor it mentions, scored in batches across docs.
+
+A relevance gate (``relevance.py``) first compares each claim's sentence context with each
+target; only pairs at or above ``relevance_threshold`` go to the cross-encoder, the rest are
+neutral (``gated``). ``relevance_threshold = null`` sends every pair to the cross-encoder."""
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -11,7 +15,8 @@ from spacy.tokens import Doc, Span
 from pipeline.extensions import register_extensions
 from pipeline.paths import resolve
 from pipeline.stance.data import TASK_LABELS
-from pipeline.stance.model import StanceModel, load_model
+from pipeline.stance.model import BASE_PACKAGE, StanceModel, load_model
+from pipeline.stance.relevance import DEFAULT_THRESHOLD, RelevanceGate, load_gate
 from pipeline.types import Actor, ActorStance, Claim, Stance
 
 
@@ -20,12 +25,15 @@ from pipeline.types import Actor, ActorStance, Claim, Stance
     assigns=["doc._.claims"],
     requires=["doc._.claims"],
     default_config={"targets": [], "model": "models/stance", "batch_size": 64,
-                    "actor_stance": True, "threads": 0, "bf16": "auto"},
+                    "actor_stance": True, "threads": 0, "bf16": "auto",
+                    "relevance_threshold": DEFAULT_THRESHOLD, "relevance_model": BASE_PACKAGE},
 )
 def make_stance(nlp: Language, name: str, targets: list[str], model: str, batch_size: int,
-                actor_stance: bool, threads: int, bf16: bool | str) -> "StanceComponent":
+                actor_stance: bool, threads: int, bf16: bool | str,
+                relevance_threshold: float | None, relevance_model: str) -> "StanceComponent":
     register_extensions()
-    return StanceComponent(targets, model, batch_size, actor_stance, threads, bf16)
+    return StanceComponent(targets, model, batch_size, actor_stance, threads, bf16,
+                           relevance_threshold, relevance_model)
 
 
 @lru_cache(maxsize=4)
@@ -44,19 +52,19 @@ def claim_context(claim: Claim) -> Span:
 
 
 def mentioned_actors(claim: Claim, actors: Iterable[Actor]) -> list[tuple[Actor, Span]]:
-    """Actors with a mention inside the claim's context, each with its first such mention.
+    """Actors the claim itself mentions, each with its first mention inside the claim span.
 
-    The mention that names the claim's own speaker ("..., said Ann Lee") does not count."""
-    ctx = claim_context(claim)
-    speaker = claim.speaker.mention if claim.speaker else None
+    Mentions elsewhere in the sentence (the speaker's apposition, "..., said Ann Lee") and the
+    claim's own speaker ("I", "we") are not what the claim is about, so they do not count."""
+    span = claim.span
+    speaker_id = claim.speaker.actor_id if claim.speaker else None
     found = []
     for actor in actors:
-        for m in sorted(actor.mentions, key=lambda s: s.start):
-            inside = ctx.start <= m.start and m.end <= ctx.end
-            is_speaker = speaker is not None and (m.start, m.end) == (speaker.start, speaker.end)
-            if inside and not is_speaker:
-                found.append((actor, m))
-                break
+        if speaker_id is not None and actor.id == speaker_id:
+            continue
+        inside = [m for m in actor.mentions if span.start <= m.start and m.end <= span.end]
+        if inside:
+            found.append((actor, min(inside, key=lambda m: m.start)))
     return found
 
 
@@ -64,8 +72,12 @@ class StanceComponent:
     """Fills ``claim.stance`` and ``claim.actor_stance`` for every claim of a doc."""
 
     def __init__(self, targets: list[str], model: str = "models/stance", batch_size: int = 64,
-                 actor_stance: bool = True, threads: int = 0, bf16: bool | str = "auto") -> None:
+                 actor_stance: bool = True, threads: int = 0, bf16: bool | str = "auto",
+                 relevance_threshold: float | None = DEFAULT_THRESHOLD,
+                 relevance_model: str = BASE_PACKAGE) -> None:
         self.targets = [t for t in targets if t and t.strip()]
+        self.relevance_threshold = relevance_threshold
+        self.relevance_model = relevance_model
         self.model_path = str(model)
         self.batch_size = batch_size
         self.actor_stance = actor_stance
@@ -82,6 +94,13 @@ class StanceComponent:
         path = resolve(self.model_path)
         return _cached_model(str(path) if path.exists() else self.model_path, self.bf16,
                              self.threads)
+
+    @property
+    def gate(self) -> RelevanceGate | None:
+        """The relevance gate, or None when ``relevance_threshold`` is null."""
+        if self.relevance_threshold is None:
+            return None
+        return load_gate(self.relevance_model, self.bf16, self.threads or None)
 
     def targets_for(self, doc: Doc) -> list[str]:
         """Config targets plus the doc's own (meta.targets), first occurrence kept."""
@@ -115,36 +134,57 @@ class StanceComponent:
         return [scored[index[repr(sorted(pair.items()))]] for pair in pairs]
 
     def _score_docs(self, docs: list[Doc]) -> None:
-        jobs: list[tuple[Claim, str, object]] = []  # (claim, kind, target/actor id)
+        jobs: list[tuple[Claim, str, object, float | None]] = []  # claim, kind, key, relevance
         pairs: list[dict] = []
-        for doc in docs:
-            targets = self.targets_for(doc)
-            actors = doc._.actors
-            for claim in doc._.claims or []:
-                claim.stance = [] if targets else None
-                context = claim_context(claim)
-                for target in targets:
-                    jobs.append((claim, "stance", target))
-                    pairs.append({"task": "stance", "target": target, "text": claim.span.text,
-                                  "context": context.text})
-                if not self.actor_stance or actors is None:
-                    claim.actor_stance = None
+        claims = [(c, self.targets_for(doc)) for doc in docs for c in doc._.claims or []]
+        relevance = self._relevance(claims)
+        for (claim, targets), sims in zip(claims, relevance, strict=True):
+            claim.stance = [] if targets else None
+            context = claim_context(claim)
+            for target, sim in zip(targets, sims, strict=True):
+                if sim is not None and sim < self.relevance_threshold:
+                    claim.stance.append(Stance(target, "neutral", 1.0, {}, round(sim, 4), True))
                     continue
-                claim.actor_stance = []
-                for actor, mention in mentioned_actors(claim, actors):
-                    offset = context.start_char
-                    jobs.append((claim, "actor", actor.id))
-                    pairs.append({"task": "actor", "target": actor.name, "text": context.text,
-                                  "mention": (mention.start_char - offset,
-                                              mention.end_char - offset)})
-        if not pairs:
-            return
-        probs = self._score_unique(pairs)
-        for (claim, kind, key), row in zip(jobs, probs, strict=True):
+                jobs.append((claim, "stance", target, sim))
+                pairs.append({"task": "stance", "target": target, "text": claim.span.text,
+                              "context": context.text})
+            actors = claim.span.doc._.actors
+            if not self.actor_stance or actors is None:
+                claim.actor_stance = None
+                continue
+            claim.actor_stance = []
+            for actor, mention in mentioned_actors(claim, actors):
+                offset = context.start_char
+                jobs.append((claim, "actor", actor.id, None))
+                pairs.append({"task": "actor", "target": actor.name, "text": context.text,
+                              "mention": (mention.start_char - offset,
+                                          mention.end_char - offset)})
+        probs = self._score_unique(pairs) if pairs else []
+        for (claim, kind, key, sim), row in zip(jobs, probs, strict=True):
             names = TASK_LABELS[kind]
             best = max(range(len(names)), key=lambda k, row=row: row[k])
             scores = {n: float(p) for n, p in zip(names, row, strict=True)}
             if kind == "stance":
-                claim.stance.append(Stance(key, names[best], float(row[best]), scores))
+                relevance = None if sim is None else round(sim, 4)
+                claim.stance.append(Stance(key, names[best], float(row[best]), scores, relevance))
             else:
                 claim.actor_stance.append(ActorStance(key, names[best], float(row[best]), scores))
+        for claim, targets in claims:  # gated and scored entries back in target order
+            if claim.stance:
+                claim.stance.sort(key=lambda st, order=targets: order.index(st.target))
+
+    def _relevance(self, claims: list[tuple[Claim, list[str]]]) -> list[list[float | None]]:
+        """Cosine of each claim context with each of its targets (None everywhere when the
+        gate is off); one embedding per claim however many targets it has."""
+        gate = self.gate
+        if gate is None:
+            return [[None] * len(targets) for _, targets in claims]
+        todo = [i for i, (_, targets) in enumerate(claims) if targets]
+        out: list[list[float | None]] = [[] for _ in claims]
+        if not todo:
+            return out
+        vectors = gate.embed([claim_context(claims[i][0]).text for i in todo])
+        for i, vector in zip(todo, vectors, strict=True):
+            targets = claims[i][1]
+            out[i] = [float(x) for x in gate.target_embeddings(targets) @ vector]
+        return out

@@ -12,6 +12,7 @@ from pipeline.stance import data, sets
 from pipeline.stance.baselines import MajorityBaseline, TfidfLRBaseline
 from pipeline.stance.config import load_config
 from pipeline.stance.model import load_model
+from pipeline.stance.relevance import DEFAULT_THRESHOLD, RelevanceGate, load_gate
 
 # Goals from issue 3, checked in the printed table.
 GOALS = {
@@ -48,11 +49,31 @@ def _goal_met(key: str, row: dict) -> str:
     return "yes" if ok else "no"
 
 
+def gated_row(es: sets.EvalSet, probs: list[list[float]], gate: RelevanceGate,
+              threshold: float) -> dict:
+    """The 3-class model score when pairs below the relevance threshold are neutral, as in the
+    pipeline, and how many labelled (favor/against) pairs the gate keeps."""
+    sims = (gate.embed([e["text"] for e in es.examples])
+            * gate.target_embeddings([e["target"] for e in es.examples])).sum(1)
+    pred = [data.NEUTRAL if sim < threshold else label
+            for sim, label in zip(sims, sets.predict_labels(probs, es.labels), strict=True)]
+    gold = [e["label"] for e in es.examples]
+    labelled = [sim for sim, g in zip(sims, gold, strict=True) if g != data.NEUTRAL]
+    neutral = [sim for sim, g in zip(sims, gold, strict=True) if g == data.NEUTRAL]
+    return {"model": sets.scores(gold, pred, es.labels), "threshold": threshold,
+            "labelled_kept": sum(s >= threshold for s in labelled) / max(len(labelled), 1),
+            "neutral_gated": sum(s < threshold for s in neutral) / max(len(neutral), 1)}
+
+
 def run_evaluation(config_path: str | Path = "configs/stance.cfg", model_dir: str | None = None,
                    split: str = "test", limit: int = 0, train_limit: int = 0,
                    bf16: bool | str = "auto", threads: int | None = None,
-                   batch_size: int = 64) -> dict:
-    """Score majority, TF-IDF+LR and the model on each set; returns {"sets": {name: row}}."""
+                   batch_size: int = 64,
+                   relevance_threshold: float | None = DEFAULT_THRESHOLD) -> dict:
+    """Score majority, TF-IDF+LR and the model on each set; returns {"sets": {name: row}}.
+
+    With a relevance threshold, the 3-class PERSPECTRUM set gets a second row where the
+    relevance gate runs first, as in the pipeline."""
     cfg = load_config(config_path)
     model_dir = model_dir or cfg["paths"]["output"]
     eval_sets = sets.eval_sets(cfg, split, limit=limit)
@@ -80,6 +101,14 @@ def run_evaluation(config_path: str | Path = "configs/stance.cfg", model_dir: st
         }
         row["goal_met"] = _goal_met(es.train_key, row)
         results[es.name] = row
+        if es.train_key == "perspectrum-3" and relevance_threshold is not None:
+            gate = load_gate(bf16=bf16, threads=threads)
+            gated = gated_row(es, probs, gate, relevance_threshold)
+            results[f"{es.name} + relevance gate"] = {
+                **row, "model": gated["model"], "gate": gated, "goal_met": "-",
+                "goal": (f"reported (gate {relevance_threshold}: keeps "
+                         f"{gated['labelled_kept']:.1%} of favor/against, "
+                         f"{gated['neutral_gated']:.1%} of neutrals gated)")}
     return {"sets": results, "split": split, "limit": limit, "model": str(model_dir),
             "bf16": model.bf16}
 
