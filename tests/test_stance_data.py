@@ -55,12 +55,14 @@ def test_missing_data_folder_is_a_coded_error(tmp_path):
 def test_gold_reader_skips_missing_folder_and_reads_human_stance(tmp_path):
     assert data.gold_examples(tmp_path / "nope") == []
     record = {"claims": [{"text": "We will send weapons.", "stance": [
-        {"target": "Arming Ukraine", "label": "favor", "score": 1.0}]},
+        {"target": "Arming Ukraine", "label": "favor", "score": 1.0},
+        {"target": "Cutting taxes", "label": "neutral", "score": 1.0, "review": "machine"},
+        {"target": "Arming Russia", "label": "against", "score": 1.0, "review": "changed"}]},
         {"text": "No stance here.", "stance": None}]}
     (tmp_path / "a.jsonl").write_text(json.dumps(record) + "\n\n{broken\n", encoding="utf-8")
     rows = data.gold_examples(tmp_path)
     assert [(r["target"], r["label"], r["source"]) for r in rows] == [
-        ("Arming Ukraine", 0, "gold")]
+        ("Arming Ukraine", 0, "gold"), ("Arming Russia", 1, "gold")]
 
 
 def test_pair_segments_mark_mention_and_add_context():

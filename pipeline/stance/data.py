@@ -141,7 +141,10 @@ def newsmtsc_examples(root: Path, part: str) -> list[dict]:
 
 
 def gold_examples(gold_dir: Path) -> list[dict]:
-    """Stance pairs from human-corrected records in corpus/gold/*.jsonl; [] if there are none."""
+    """Stance pairs from human-corrected records in corpus/gold/*.jsonl; [] if there are none.
+
+    Items an annotator kept or changed count (and items without a ``review`` field, written by
+    hand); unreviewed machine labels do not."""
     gold_dir = Path(gold_dir)
     files = sorted(gold_dir.glob("*.jsonl")) if gold_dir.is_dir() else []
     out: list[dict] = []
@@ -155,6 +158,10 @@ def gold_examples(gold_dir: Path) -> list[dict]:
                 continue
             for claim in record.get("claims") or []:
                 for st in claim.get("stance") or []:
+                    # "machine": pulled from doccano but never confirmed by an annotator, so
+                    # training on it would only teach the model its own guesses.
+                    if st.get("review") == "machine":
+                        continue
                     if st.get("label") in STANCE_LABELS and st.get("target"):
                         out.append(example("stance", st["target"], claim.get("text", ""),
                                            STANCE_LABELS.index(st["label"]), "gold"))
