@@ -104,6 +104,16 @@ CASES = [
         [("mixed", "the budget “a disgrace”", "Critics", "cue_subject")],
     ),
     ("scare-quote-no-cue", "The budget was “fair” by some measures.", []),
+    (
+        "scare-quote-passive-label",
+        "The road will stay shut, extending what was first described as a “temporary” closure.",
+        [],
+    ),
+    (
+        "passive-label-with-agent",
+        "The plan was described by the mayor as “a reckless gamble”.",
+        [("direct", "a reckless gamble", "the mayor", "cue_subject")],
+    ),
     ("demonstrative-subject", "This explains why other powers remain cautious.", []),
 ]
 

@@ -382,7 +382,8 @@ class QuoteFinder:
                 continue
             content = _whole_quotes(content, in_quote)
             has_quote = any(in_quote[t.i] for t in content)
-            if has_quote and self._only_a_term(content, in_quote):
+            if has_quote and (self._only_a_term(content, in_quote)
+                              or self._unsourced_label(tok, content, in_quote)):
                 continue
             yield Quote(
                 id="",
@@ -408,6 +409,17 @@ class QuoteFinder:
             and t.lower_ not in ("what", "which", "who", "whom")
         )
         return rest == 0 and quoted < self.rules["min_words_cued"]
+
+    def _unsourced_label(self, cue: Token, content: Span, in_quote: list[bool]) -> bool:
+        """'what was first described as a “temporary” closure': a passive cue with no agent
+        whose content is a phrase around a short quoted word is a scare-quoted label, not
+        anyone's reported words."""
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cue.children)
+        if not passive or any(c.dep_ == "agent" for c in cue.children):
+            return False
+        quoted = sum(1 for t in content if in_quote[t.i] and t.is_alpha)
+        has_verb = any(t.pos_ in ("VERB", "AUX") for t in content if not in_quote[t.i])
+        return not has_verb and quoted < self.rules["min_words_cued"]
 
     @staticmethod
     def _has_non_agent_subject(cue: Token) -> bool:

@@ -183,8 +183,10 @@ class StanceComponent:
         out: list[list[float | None]] = [[] for _ in claims]
         if not todo:
             return out
-        vectors = gate.embed([claim_context(claims[i][0]).text for i in todo])
-        for i, vector in zip(todo, vectors, strict=True):
+        contexts = [claim_context(claims[i][0]).text for i in todo]
+        unique = list(dict.fromkeys(contexts))  # claims cut from one sentence share it
+        vectors = dict(zip(unique, gate.embed(unique), strict=True))
+        for i, context in zip(todo, contexts, strict=True):
             targets = claims[i][1]
-            out[i] = [float(x) for x in gate.target_embeddings(targets) @ vector]
+            out[i] = [float(x) for x in gate.target_embeddings(targets) @ vectors[context]]
         return out
