@@ -36,10 +36,15 @@ Training pairs per source: `{pairs}`
   neutrals.
 * NewsMTSC (MIT, Hamborg & Donnay 2021): entity mention -> target, sentence -> text; polarity
   positive/negative/neutral (6/2/4).
-* corpus/gold: claims with a human `stance` list (none is skipped).
+* corpus/gold: claims with a human `stance` list; labels pulled from doccano but never reviewed
+  (`review: "machine"`) are skipped.
 
 ## Metrics
 {metrics}
+
+Dev macro-F1 per epoch (model selection: best mean, epoch {best_epoch} ships):
+
+{history}
 
 ## Limits
 * Trained on debate-site perspectives (PERSPECTRUM) and news sentences (NewsMTSC); news claims
@@ -49,6 +54,9 @@ Training pairs per source: `{pairs}`
   that mention the target ("it is less clear why Seoul is mentioning ... supplying arms") are
   often read as favor. Treat scores below about 0.7 as uncertain.
 * English only. Scores are softmax probabilities, not calibrated.
+* In the claimtrace pipeline a relevance gate runs first: claim/target pairs whose MiniLM
+  sentence-embedding cosine is below `relevance_threshold` (0.1) are neutral without this model
+  (`gated: true`). `claimtrace stance predict` scores every pair with the model.
 """
 
 
@@ -65,6 +73,19 @@ def _metrics_table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
+def _history_table(history: list[dict]) -> str:
+    if not history:
+        return "No dev history recorded."
+    names = list(history[0]["dev"])
+    lines = ["| epoch | " + " | ".join(names) + " | mean |",
+             "|---" * (len(names) + 2) + "|"]
+    for h in history:
+        cells = [f"{h['dev'][n]['macro_f1']:.3f}" for n in names]
+        lines.append(f"| {h['epoch']} | " + " | ".join(cells)
+                     + f" | {h['dev_mean_macro_f1']:.3f} |")
+    return "\n".join(lines)
+
+
 def write_card(model_dir: Path) -> Path:
     """Write README.md next to training.json."""
     meta = json.loads((Path(model_dir) / "training.json").read_text(encoding="utf-8"))
@@ -76,6 +97,7 @@ def write_card(model_dir: Path) -> Path:
         torch=meta["torch"], trainable=meta["trainable_parameters"], data_rows=rows,
         pairs=json.dumps(meta["training_pairs"]), neutral_ratio=cfg["data"]["neutral_per_claim"],
         metrics=_metrics_table(meta.get("metrics", {})),
+        history=_history_table(meta.get("history", [])), best_epoch=meta.get("best_epoch", "-"),
         max_length=cfg["training"]["max_length"])
     path = Path(model_dir) / "README.md"
     path.write_text(text, encoding="utf-8")
