@@ -5,6 +5,9 @@ extraction alone, all in one run.
 
 The pipeline part uses ``pipeline.build.load_pipeline("configs/default.cfg")`` and appends the
 ``claimtrace_stance`` component, so it works whether or not default.cfg lists the stance pipe.
+Two corpora, each with three targets on its own topics: the bundled articles plus the seed
+article (claim-dense commentary, about one claim per 30 words), and the first ``--polnear``
+PolNeAR dev articles (2016 US political news).
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ TARGETS = [
     "South Korea supplying weapons to Ukraine",
     "North Korea sending troops to Russia",
     "The government should cut taxes",
+]
+POLNEAR_TARGETS = [
+    "Donald Trump should be elected president",
+    "Hillary Clinton mishandled classified emails",
+    "The United States should build a wall on the border with Mexico",
 ]
 CLAIMS = [
     "I do not understand why our government wants to involve itself in this war on its own "
@@ -78,21 +86,24 @@ VARIANTS = {  # name -> stance component config on top of the 3 targets
 }
 
 
-def bench_pipeline(copies: int, repeat: int, bf16: str) -> dict:
+def polnear_texts(limit: int) -> list[str]:
+    """The first ``limit`` PolNeAR dev articles ([] when ../shared is absent)."""
+    folder = SHARED_DIR / "data" / "polnear" / "dev" / "text"
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:limit]]
+
+
+def bench_pipeline(nlp, texts: list[str], targets: list[str], repeat: int, bf16: str) -> dict:
     """Extraction alone, then the default stance settings and two variants, on one pipeline."""
-    from pipeline.build import load_pipeline
     from pipeline.stance import component  # noqa: F401  (registers claimtrace_stance)
 
-    texts = load_texts(copies)
-    nlp = load_pipeline("configs/default.cfg")
     if "stance" in nlp.pipe_names:
         nlp.remove_pipe("stance")
     base_wps, n_claims = words_per_s(nlp, texts, repeat)
-    out = {"extraction_words_per_s": base_wps, "claims": n_claims,
+    out = {"extraction_words_per_s": base_wps, "claims": n_claims, "targets": targets,
            "words": sum(len(t.split()) for t in texts), "variants": {}}
     for name, extra in VARIANTS.items():
         nlp.add_pipe("claimtrace_stance", name="stance", last=True,
-                     config={"targets": TARGETS, "bf16": bf16, **extra})
+                     config={"targets": targets, "bf16": bf16, **extra})
         stance = nlp.get_pipe("stance")
         stance.model, stance.gate  # load once, outside the timing  # noqa: B018
         wps, _ = words_per_s(nlp, texts, repeat)
@@ -103,6 +114,15 @@ def bench_pipeline(copies: int, repeat: int, bf16: str) -> dict:
     return out
 
 
+def print_pipeline(name: str, pipe: dict) -> None:
+    print(f"{name} ({pipe['words']} words, {pipe['claims']} claims, 3 targets): "
+          f"extraction alone {pipe['extraction_words_per_s']:.0f} words/s")
+    for variant, row in pipe["variants"].items():
+        print(f"  + stance, {variant}: {row['words_per_s']:.0f} words/s, "
+              f"ratio {row['ratio']:.2f}")
+    print(f"  ratio with the default stance settings: {pipe['ratio']:.2f} (goal >= 0.60)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=512, help="pairs per timing run")
@@ -110,7 +130,9 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1,
                         help="copies of the article set (identical copies in one batch share "
                              "their scored pairs, which flatters the ratio; keep 1)")
-    parser.add_argument("--repeat", type=int, default=5, help="timing runs (median reported)")
+    parser.add_argument("--repeat", type=int, default=3, help="timing runs (median reported)")
+    parser.add_argument("--polnear", type=int, default=20,
+                        help="PolNeAR dev articles in the second corpus (0 = skip it)")
     parser.add_argument("--bf16", default="auto", help="pipeline stance bf16: auto/true/false")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
@@ -119,18 +141,18 @@ def main() -> None:
     print(f"stance model: fp32 {result['pairs_per_s']['fp32']:.1f} pairs/s, "
           f"bf16 {result['pairs_per_s']['bf16']:.1f} pairs/s "
           f"({result['pairs_per_s']['bf16'] / result['pairs_per_s']['fp32']:.2f}x)")
-    try:
-        pipe = bench_pipeline(args.copies, args.repeat, args.bf16)
-    except ImportError as exc:  # pipeline.build not available yet
-        print(f"pipeline benchmark skipped: {exc}")
-    else:
-        result["pipeline"] = pipe
-        print(f"pipeline ({pipe['words']} words, {pipe['claims']} claims, 3 targets): "
-              f"extraction alone {pipe['extraction_words_per_s']:.0f} words/s")
-        for name, row in pipe["variants"].items():
-            print(f"  + stance, {name}: {row['words_per_s']:.0f} words/s, "
-                  f"ratio {row['ratio']:.2f}")
-        print(f"ratio with the default stance settings: {pipe['ratio']:.2f} (goal >= 0.60)")
+    from pipeline.build import load_pipeline
+
+    nlp = load_pipeline("configs/default.cfg")
+    corpora = {"bundled articles": (load_texts(args.copies), TARGETS),
+               "PolNeAR dev": (polnear_texts(args.polnear), POLNEAR_TARGETS)}
+    result["pipeline"] = {}
+    for name, (texts, targets) in corpora.items():
+        if not texts:
+            print(f"{name}: no texts (../shared missing?), skipped")
+            continue
+        result["pipeline"][name] = bench_pipeline(nlp, texts, targets, args.repeat, args.bf16)
+        print_pipeline(name, result["pipeline"][name])
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
