@@ -110,8 +110,9 @@ def blank_nlp():
 
 def test_component_without_targets_sets_no_stance_and_loads_no_model(blank_nlp):
     doc = _doc_with_claims(blank_nlp, "We will win. The sky is blue.", [(0, 3)])
-    comp = StanceComponent([], model="models/does-not-exist", actor_stance=False)
-    comp(doc)  # the missing model is never loaded: nothing to score
+    comp = StanceComponent([], model="models/does-not-exist", actor_stance=False,
+                           relevance_model="models/does-not-exist-either")
+    comp(doc)  # neither missing model is loaded: nothing to score
     assert doc._.claims[0].stance is None and doc._.claims[0].actor_stance is None
     empty = blank_nlp("No claims here.")
     comp(empty)

@@ -176,13 +176,11 @@ class StanceComponent:
     def _relevance(self, claims: list[tuple[Claim, list[str]]]) -> list[list[float | None]]:
         """Cosine of each claim context with each of its targets (None everywhere when the
         gate is off); one embedding per claim however many targets it has."""
-        gate = self.gate
-        if gate is None:
-            return [[None] * len(targets) for _, targets in claims]
         todo = [i for i, (_, targets) in enumerate(claims) if targets]
+        if not todo or self.relevance_threshold is None:
+            return [[None] * len(targets) for _, targets in claims]
+        gate = self.gate
         out: list[list[float | None]] = [[] for _ in claims]
-        if not todo:
-            return out
         contexts = [claim_context(claims[i][0]).text for i in todo]
         unique = list(dict.fromkeys(contexts))  # claims cut from one sentence share it
         vectors = dict(zip(unique, gate.embed(unique), strict=True))
