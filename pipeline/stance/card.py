@@ -50,9 +50,11 @@ Dev macro-F1 per epoch (model selection: best mean, epoch {best_epoch} ships):
 * Trained on debate-site perspectives (PERSPECTRUM) and news sentences (NewsMTSC); news claims
   quoted in articles are a domain shift for the favor/against task. The neutral class is synthetic.
 * MiniLM-L6 is small (22.7 M parameters); long claims are cut at {max_length} word pieces.
-* On quoted news claims the favor/against call is unreliable: hedged or sceptical sentences
-  that mention the target ("it is less clear why Seoul is mentioning ... supplying arms") are
-  often read as favor. Treat scores below about 0.7 as uncertain.
+* On quoted news claims the favor/against call is unreliable: claims on the target's topic
+  that take no position on it ("About 3,000 soldiers ... have been sent to Russia" toward
+  "South Korea supplying weapons to Ukraine") are rarely called neutral, because the built
+  neutrals it learnt from are about other propositions. Treat scores below about 0.7 as
+  uncertain.
 * English only. Scores are softmax probabilities, not calibrated.
 * In the claimtrace pipeline a relevance gate runs first: claim/target pairs whose MiniLM
   sentence-embedding cosine is below `relevance_threshold` (0.1) are neutral without this model
