@@ -57,7 +57,7 @@ Dev macro-F1 per epoch (model selection: best mean, epoch {best_epoch} ships):
   uncertain.
 * English only. Scores are softmax probabilities, not calibrated.
 * In the claimtrace pipeline a relevance gate runs first: claim/target pairs whose MiniLM
-  sentence-embedding cosine is below `relevance_threshold` (0.1) are neutral without this model
+  sentence-embedding cosine is below `relevance_threshold` (0.15) are neutral without this model
   (`gated: true`). `claimtrace stance predict` scores every pair with the model.
 """
 
