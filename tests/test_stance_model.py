@@ -180,6 +180,8 @@ def test_relevance_gate_sends_only_on_topic_pairs_to_the_classifier(blank_nlp):
     assert not on_topic.gated and on_topic.label == "favor" and on_topic.scores
     assert on_topic.relevance > comp.relevance_threshold > off_topic.relevance
     assert off_topic.gated and off_topic.label == "neutral" and off_topic.scores == {}
+    rows = comp.gate.embed(["Arms for Kyiv.", "Festival tickets.", "Arms for Kyiv."])
+    assert rows.shape[0] == 3 and (rows[0] == rows[2]).all() and (rows[0] != rows[1]).any()
     record = doc_to_record(doc, "gate", provenance={
         "package": "claimtrace", "version": "test", "config_hash": "sha256:0",
         "spacy_model": "blank", "spacy_model_version": "0", "stance_model": "models/stance"})

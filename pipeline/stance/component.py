@@ -134,18 +134,19 @@ class StanceComponent:
         return [scored[index[repr(sorted(pair.items()))]] for pair in pairs]
 
     def _score_docs(self, docs: list[Doc]) -> None:
-        jobs: list[tuple[Claim, str, object, float | None]] = []  # claim, kind, key, relevance
+        # (claim, kind, target or actor id, slot in claim.stance, relevance)
+        jobs: list[tuple[Claim, str, str, int, float | None]] = []
         pairs: list[dict] = []
         claims = [(c, self.targets_for(doc)) for doc in docs for c in doc._.claims or []]
         relevance = self._relevance(claims)
         for (claim, targets), sims in zip(claims, relevance, strict=True):
-            claim.stance = [] if targets else None
+            claim.stance = [None] * len(targets) if targets else None  # filled in target order
             context = claim_context(claim)
-            for target, sim in zip(targets, sims, strict=True):
+            for slot, (target, sim) in enumerate(zip(targets, sims, strict=True)):
                 if sim is not None and sim < self.relevance_threshold:
-                    claim.stance.append(Stance(target, "neutral", 1.0, {}, round(sim, 4), True))
+                    claim.stance[slot] = Stance(target, "neutral", 1.0, {}, round(sim, 4), True)
                     continue
-                jobs.append((claim, "stance", target, sim))
+                jobs.append((claim, "stance", target, slot, sim))
                 pairs.append({"task": "stance", "target": target, "text": claim.span.text,
                               "context": context.text})
             actors = claim.span.doc._.actors
@@ -155,36 +156,30 @@ class StanceComponent:
             claim.actor_stance = []
             for actor, mention in mentioned_actors(claim, actors):
                 offset = context.start_char
-                jobs.append((claim, "actor", actor.id, None))
+                jobs.append((claim, "actor", actor.id, -1, None))
                 pairs.append({"task": "actor", "target": actor.name, "text": context.text,
                               "mention": (mention.start_char - offset,
                                           mention.end_char - offset)})
         probs = self._score_unique(pairs) if pairs else []
-        for (claim, kind, key, sim), row in zip(jobs, probs, strict=True):
+        for (claim, kind, key, slot, sim), row in zip(jobs, probs, strict=True):
             names = TASK_LABELS[kind]
             best = max(range(len(names)), key=lambda k, row=row: row[k])
             scores = {n: float(p) for n, p in zip(names, row, strict=True)}
             if kind == "stance":
-                relevance = None if sim is None else round(sim, 4)
-                claim.stance.append(Stance(key, names[best], float(row[best]), scores, relevance))
+                claim.stance[slot] = Stance(key, names[best], float(row[best]), scores,
+                                            None if sim is None else round(sim, 4))
             else:
                 claim.actor_stance.append(ActorStance(key, names[best], float(row[best]), scores))
-        for claim, targets in claims:  # gated and scored entries back in target order
-            if claim.stance:
-                claim.stance.sort(key=lambda st, order=targets: order.index(st.target))
 
     def _relevance(self, claims: list[tuple[Claim, list[str]]]) -> list[list[float | None]]:
         """Cosine of each claim context with each of its targets (None everywhere when the
-        gate is off); one embedding per claim however many targets it has."""
+        gate is off); one embedding per distinct context however many targets it has."""
         todo = [i for i, (_, targets) in enumerate(claims) if targets]
         if not todo or self.relevance_threshold is None:
             return [[None] * len(targets) for _, targets in claims]
         gate = self.gate
+        vectors = gate.embed([claim_context(claims[i][0]).text for i in todo])
         out: list[list[float | None]] = [[] for _ in claims]
-        contexts = [claim_context(claims[i][0]).text for i in todo]
-        unique = list(dict.fromkeys(contexts))  # claims cut from one sentence share it
-        vectors = dict(zip(unique, gate.embed(unique), strict=True))
-        for i, context in zip(todo, contexts, strict=True):
-            targets = claims[i][1]
-            out[i] = [float(x) for x in gate.target_embeddings(targets) @ vectors[context]]
+        for i, vector in zip(todo, vectors, strict=True):
+            out[i] = [float(x) for x in gate.target_embeddings(claims[i][1]) @ vector]
         return out

@@ -37,7 +37,14 @@ class RelevanceGate:
         self._target_cache: dict[str, np.ndarray] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One unit-length row per text, in order (batches sorted by length to pad little)."""
+        """One unit-length row per text, in order. Each distinct text is encoded once, in
+        batches sorted by length so they pad little."""
+        unique = list(dict.fromkeys(texts))
+        rows = self._encode(unique)
+        index = {text: i for i, text in enumerate(unique)}
+        return rows[[index[t] for t in texts]] if len(unique) < len(texts) else rows
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16
