@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance clean
 
 install: $(VENV)/.installed
 
@@ -27,11 +27,18 @@ $(DOCCANO_VENV)/.installed:
 	$(DOCCANO_VENV)/bin/pip install 'doccano==1.8.4' 'marshmallow<4' 'numpy<2'
 	touch $@
 
+# Debian's chromium + chromium-driver, for the tests that drive a real headless browser.
+browser-install: /usr/bin/chromedriver
+
+/usr/bin/chromedriver:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
+	$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+
 run: install
 	mkdir -p out
 	$(BIN)/claimtrace annotate corpus/articles -o out/annotated.jsonl
 
-test: install doccano-install
+test: install doccano-install browser-install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
