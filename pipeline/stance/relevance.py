@@ -28,7 +28,7 @@ class RelevanceGate:
     """Mean-pooled, L2-normalised sentence embeddings and their cosine similarities."""
 
     def __init__(self, tokenizer, model: torch.nn.Module, bf16: bool = False,
-                 max_length: int = 128, batch_size: int = 64) -> None:
+                 max_length: int = 128, batch_size: int = 8) -> None:
         self.tokenizer = tokenizer
         self.model = model.eval()
         self.bf16 = bf16
@@ -45,19 +45,27 @@ class RelevanceGate:
         return rows[[index[t] for t in texts]] if len(unique) < len(texts) else rows
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings in fixed-shape batches (length rounded up to a multiple of 8, exactly
+        ``batch_size`` rows), so a text's embedding never depends on the other texts."""
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encoded = [self.tokenizer(t, truncation=True, max_length=self.max_length) for t in texts]
+        buckets: dict[int, list[int]] = {}
+        for i, enc in enumerate(encoded):
+            buckets.setdefault(-(-len(enc["input_ids"]) // 8) * 8, []).append(i)
         autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16
                     else contextlib.nullcontext())
         with torch.inference_mode(), autocast:
-            for lo in range(0, len(order), self.batch_size):
-                idx = order[lo: lo + self.batch_size]
-                batch = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                       max_length=self.max_length, return_tensors="pt")
-                hidden = self.model(**batch).last_hidden_state.float()
-                mask = batch["attention_mask"].unsqueeze(-1).float()
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-                out[idx] = torch.nn.functional.normalize(pooled, dim=-1).numpy()
+            for length, idx in sorted(buckets.items()):
+                for lo in range(0, len(idx), self.batch_size):
+                    part = idx[lo: lo + self.batch_size]
+                    rows = [encoded[i] for i in part]
+                    rows += [rows[0]] * (self.batch_size - len(rows))
+                    batch = self.tokenizer.pad(rows, padding="max_length", max_length=length,
+                                               return_tensors="pt")
+                    hidden = self.model(**batch).last_hidden_state.float()
+                    mask = batch["attention_mask"].unsqueeze(-1).float()
+                    pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                    out[part] = torch.nn.functional.normalize(pooled, dim=-1).numpy()[: len(part)]
         return out
 
     def target_embeddings(self, targets: Sequence[str]) -> np.ndarray:
@@ -72,6 +80,12 @@ class RelevanceGate:
         if not texts or not targets:
             return np.zeros((len(texts), len(targets)), dtype=np.float32)
         return self.embed(texts) @ self.target_embeddings(targets).T
+
+    def pairwise(self, texts: Sequence[str], targets: Sequence[str]) -> np.ndarray:
+        """Cosine of each text with the target at the same position, shape (len(texts),)."""
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        return (self.embed(texts) * self.target_embeddings(targets)).sum(1)
 
 
 @lru_cache(maxsize=2)

