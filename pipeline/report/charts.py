@@ -6,6 +6,7 @@ None when there is nothing to draw, so the template can say why instead of an em
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 
 import plotly.graph_objects as go
@@ -30,9 +31,15 @@ DIVERGING = [[0.0, "#b2182b"], [0.25, "#ef8a62"], [0.5, "#f7f7f7"], [0.75, "#67a
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", size=12)
 
 
+def plain(label: str) -> str:
+    """Escape a corpus string for plotly, which reads ``<b>``, ``<a href>`` and entities in
+    labels and hovers as markup: names and targets are untrusted text."""
+    return html.escape(label, quote=False)
+
+
 def short(label: str, limit: int = 32) -> str:
-    """A label that fits an axis; the full text stays in the hover."""
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+    """An escaped label that fits an axis; the full text stays in the hover."""
+    return plain(label if len(label) <= limit else label[: limit - 1] + "…")
 
 
 def _layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
@@ -60,7 +67,7 @@ def quotes_by_type(stats: CorpusStats) -> str | None:
         return None
     kinds = [k for k in QUOTE_TYPES if k in stats.quote_types] + sorted(
         k for k in stats.quote_types if k not in QUOTE_TYPES)
-    fig = go.Figure(go.Bar(x=kinds, y=[stats.quote_types[k] for k in kinds],
+    fig = go.Figure(go.Bar(x=[plain(k) for k in kinds], y=[stats.quote_types[k] for k in kinds],
                            marker_color=[TYPE_COLOURS.get(k, "#888") for k in kinds],
                            hovertemplate="%{x}: %{y} quotes<extra></extra>"))
     return to_div(_layout(fig, "Quotes by type", 320), "chart-quote-types")
@@ -71,7 +78,8 @@ def resolutions(stats: CorpusStats) -> str | None:
     if not stats.resolutions:
         return None
     keys = top_keys(stats.resolutions, 20)[::-1]
-    fig = go.Figure(go.Bar(y=keys, x=[stats.resolutions[k] for k in keys], orientation="h",
+    fig = go.Figure(go.Bar(y=[plain(k) for k in keys], x=[stats.resolutions[k] for k in keys],
+                           orientation="h",
                            marker_color="#57606a",
                            hovertemplate="%{y}: %{x} quotes<extra></extra>"))
     return to_div(_layout(fig, "How speakers were found", 80 + 26 * len(keys)),
@@ -88,7 +96,8 @@ def top_speakers(stats: CorpusStats, n: int) -> str | None:
     for kind in QUOTE_TYPES:
         fig.add_bar(y=[short(x, 40) for x in names],
                     x=[stats.speakers[x].quotes[kind] for x in names], name=kind,
-                    orientation="h", marker_color=TYPE_COLOURS[kind], customdata=names,
+                    orientation="h", marker_color=TYPE_COLOURS[kind],
+                    customdata=[plain(x) for x in names],
                     hovertemplate="%{customdata}: %{x} " + kind + "<extra></extra>")
     fig.update_layout(barmode="stack")
     return to_div(_layout(fig, f"Top {len(names)} speakers by quotes", 110 + 24 * len(names)),
@@ -110,7 +119,7 @@ def _heatmap(rows: list[str], cols: list[str], cells: dict[tuple[str, str], Coun
             parts = [f"{label} {counts[label]}" for label in labels]
             if extra:
                 parts.append(f"off-topic {counts[extra]}")
-            hover_row.append(f"{row} → {col}<br>" + " · ".join(parts))
+            hover_row.append(f"{plain(row)} → {plain(col)}<br>" + " · ".join(parts))
         z.append(z_row)
         text.append(text_row)
         hover.append(hover_row)
@@ -173,7 +182,7 @@ def gold_f1(results: dict[str, dict]) -> str | None:
             key = threshold_key(threshold)
             label = "exact" if threshold == "exact" else f"≥{threshold}"
             fig.add_bar(x=list(SUBSETS), y=[result["subsets"][s][key]["f1"] for s in SUBSETS],
-                        name=f"{name} F1 {label}" if len(results) > 1 else f"F1 {label}",
+                        name=plain(f"{name} F1 {label}" if len(results) > 1 else f"F1 {label}"),
                         hovertemplate="%{x}: %{y:.3f}<extra>" + label + "</extra>")
     fig.update_layout(barmode="group", yaxis=dict(range=[0, 1]))
     return to_div(_layout(fig, "Quote spans against gold: F1 by overlap", 360), "chart-gold-f1")
