@@ -47,7 +47,7 @@ def _layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
     column labels sit on top)."""
     fig.update_layout(title=dict(text=title, x=0, xanchor="left") if title else None,
                       height=height, font=FONT,
-                      margin=dict(l=8, r=8, t=48 if title else 8, b=8),
+                      margin=dict(l=8, r=8, t=48 if title else 36, b=8),
                       paper_bgcolor="#ffffff", plot_bgcolor="#ffffff",
                       legend=dict(orientation="h", y=-0.15))
     fig.update_xaxes(automargin=True, gridcolor="#eaeef2")
