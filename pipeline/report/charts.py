@@ -55,10 +55,12 @@ def _layout(fig: go.Figure, title: str | None, height: int) -> go.Figure:
     return fig
 
 
-def to_div(fig: go.Figure, div_id: str) -> str:
-    """The figure as a ``<div>`` plus its plotting call, without plotly.js."""
+def to_div(fig: go.Figure, div_id: str, mode_bar: bool = True) -> str:
+    """The figure as a ``<div>`` plus its plotting call, without plotly.js. Heatmaps go without
+    the mode bar: their column labels sit on top, where it would cover them."""
+    config = CONFIG if mode_bar else {**CONFIG, "displayModeBar": False}
     return pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=div_id,
-                       config=CONFIG, default_width="100%")
+                       config=config, default_width="100%")
 
 
 def quotes_by_type(stats: CorpusStats) -> str | None:
@@ -106,8 +108,9 @@ def top_speakers(stats: CorpusStats, n: int) -> str | None:
 
 def _heatmap(rows: list[str], cols: list[str], cells: dict[tuple[str, str], Counter],
              labels: tuple[str, str, str], extra: str | None, div_id: str,
-             colour_title: str) -> str:
-    positive, negative, neutral = labels
+             tick_text: tuple[str, str, str]) -> str:
+    positive, negative, _ = labels
+    colour_title = "net"
     z, text, hover = [], [], []
     for row in rows:
         z_row, text_row, hover_row = [], [], []
@@ -128,10 +131,11 @@ def _heatmap(rows: list[str], cols: list[str], cells: dict[tuple[str, str], Coun
         customdata=hover, texttemplate="%{text}", zmin=-1, zmax=1, zmid=0,
         colorscale=DIVERGING, xgap=1, ygap=1, hoverongaps=False,
         hovertemplate="%{customdata}<br>net %{text}<extra></extra>",
-        colorbar=dict(title=dict(text=colour_title, side="right"), thickness=12, len=0.9)))
+        colorbar=dict(title=dict(text=colour_title, side="top"), thickness=12, len=0.9,
+                      tickvals=[-1, 0, 1], ticktext=list(tick_text))))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(side="top", tickangle=-30)
-    return to_div(_layout(fig, None, 160 + 26 * len(rows)), div_id)
+    return to_div(_layout(fig, None, 160 + 26 * len(rows)), div_id, mode_bar=False)
 
 
 def stance_heatmap(stats: CorpusStats, n_speakers: int, n_targets: int) -> str | None:
@@ -148,8 +152,7 @@ def stance_heatmap(stats: CorpusStats, n_speakers: int, n_targets: int) -> str |
     if not speakers or not targets:
         return None
     return _heatmap(speakers, targets, stats.stance, ("favor", "against", "neutral"), "gated",
-                    "stance-heatmap",
-                    "against ← → favor")
+                    "stance-heatmap", ("−1 against", "0", "+1 favor"))
 
 
 def sentiment_heatmap(stats: CorpusStats, n_speakers: int, n_actors: int) -> str | None:
@@ -166,8 +169,7 @@ def sentiment_heatmap(stats: CorpusStats, n_speakers: int, n_actors: int) -> str
     if not speakers or not actors:
         return None
     return _heatmap(speakers, actors, stats.sentiment, ("positive", "negative", "neutral"), None,
-                    "sentiment-heatmap",
-                    "negative ← → positive")
+                    "sentiment-heatmap", ("−1 negative", "0", "+1 positive"))
 
 
 def gold_f1(results: dict[str, dict]) -> str | None:
