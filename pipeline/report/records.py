@@ -8,7 +8,7 @@ a report built from part of a file would silently misstate the corpus.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,9 +61,11 @@ def check_record(record: Any, path: str, number: int) -> dict[str, Any]:
     return record
 
 
-def iter_lines(path: str | Path) -> Iterator[Line]:
+def iter_lines(path: str | Path,
+               keep: Callable[[int, str], bool] | None = None) -> Iterator[Line]:
     """Yield every record of ``path`` in file order (blank lines skipped). Each ``Line`` knows
-    the byte offset where it ends, for progress bars over big files."""
+    the byte offset where it ends, for progress bars over big files. ``keep(number, text)``, if
+    given, skips lines before they are parsed (looking up one article in a big file)."""
     path = Path(path)
     name = str(path)
     if not path.is_file():
@@ -81,7 +83,7 @@ def iter_lines(path: str | Path) -> Iterator[Line]:
                                       detail=f"line {number}: {exc.reason}") from exc
             if number == 1:
                 line = line.removeprefix("\ufeff")  # a BOM some editors add
-            if not line.strip():
+            if not line.strip() or (keep is not None and not keep(number, line)):
                 continue
             try:
                 record = json.loads(line)

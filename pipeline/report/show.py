@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,18 @@ def _examples(ids: list[str], limit: int = 5) -> str:
     return shown + (f" (and {len(ids) - limit} more)" if len(ids) > limit else "")
 
 
+def _id_filter(wanted: list[str], head: int = 10):
+    """With ``--doc``, parse only the first lines (for the ids an error message lists) and lines
+    that hold one of the wanted ids as a JSON string: a big file is searched, not parsed."""
+    if not wanted:
+        return None
+    # The id as written raw, ASCII-escaped or escaped (quotes, backslashes); a number id
+    # (``"id": 12``) is matched by its raw digits. False hits are just parsed.
+    needles = {form for i in wanted
+               for form in (i, json.dumps(i)[1:-1], json.dumps(i, ensure_ascii=False)[1:-1])}
+    return lambda number, text: number <= head or any(n in text for n in needles)
+
+
 def select_articles(path: Path, doc_ids: list[str], max_docs: int) -> Selection:
     """The records to show: those named by ``doc_ids`` (first occurrence of each id), or every
     article when there are at most ``max_docs``. Reads the file once, streaming."""
@@ -34,7 +47,7 @@ def select_articles(path: Path, doc_ids: list[str], max_docs: int) -> Selection:
     all_ids: list[str] = []
     warnings: list[str] = []
     n_articles = 0
-    for line in iter_lines(path):
+    for line in iter_lines(path, _id_filter(wanted)):
         doc_id = line.id
         if doc_id in first_line:
             if not wanted or doc_id in wanted:

@@ -138,3 +138,18 @@ def test_report_writes_tables_with_every_row(edge_file: Path, tmp_path: Path):
     assert 'id="stance-heatmap"' in html and 'id="sentiment-heatmap"' in html
     assert "&lt;script&gt;alert" in html or "\\u003cscript\\u003e" in html
     assert "<script>alert" not in html
+
+
+def test_doc_lookup_in_a_big_file_finds_late_and_numeric_ids(tmp_path: Path):
+    base = edge_records()[0]
+    records = []
+    for n in range(30):
+        rec = json.loads(json.dumps(base))
+        rec["id"] = n if n == 25 else f"doc-é-{n}"
+        records.append(rec)
+    path = write_jsonl(tmp_path / "many.jsonl", records)
+    out = tmp_path / "x.html"
+    for doc in ("25", "doc-é-29"):
+        result = run("show", str(path), "--doc", doc, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        assert f'data-doc="{doc}"' in out.read_text(encoding="utf-8")
