@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.report.records import objects
+
 QUOTE_TYPES = ("direct", "mixed", "indirect")
 STANCE_LABELS = ("favor", "against", "neutral")
 SENTIMENT_LABELS = ("positive", "negative", "neutral")
@@ -72,24 +74,22 @@ class CorpusStats:
         index = self.articles
         self.articles += 1
         self.characters += len(record.get("text", ""))
-        actors = {a.get("id"): a for a in record.get("actors", []) if isinstance(a, dict)}
+        actors = {str(a.get("id")): a for a in objects(record.get("actors"))}
         self.actors += len(actors)
         speakers_here: Counter = Counter()
-        for quote in record.get("quotes", []):
-            if isinstance(quote, dict):
-                name = self._count_quote(quote, actors, index)
-                speakers_here[name] += 1
+        for quote in objects(record.get("quotes")):
+            speakers_here[self._count_quote(quote, actors, index)] += 1
         favor = against = 0
-        for claim in record.get("claims", []):
-            if isinstance(claim, dict):
-                labels = self._count_claim(claim, actors)
-                favor += labels["favor"]
-                against += labels["against"]
+        claims = objects(record.get("claims"))
+        for claim in claims:
+            labels = self._count_claim(claim, actors)
+            favor += labels["favor"]
+            against += labels["against"]
         named = [n for n in speakers_here if n != NO_SPEAKER]
         top = max(named, key=lambda n: (speakers_here[n], n)) if named else ""
         self.article_rows.append([
-            doc_id, sum(speakers_here.values()), len(record.get("claims", [])), len(named),
-            top, favor, against, len(record.get("warnings") or []),
+            doc_id, sum(speakers_here.values()), len(claims), len(named),
+            top, favor, against, len(objects(record.get("warnings"))),
         ])
 
     def _speaker(self, speaker: Any, actors: dict) -> SpeakerStats | None:
@@ -98,7 +98,7 @@ class CorpusStats:
         name = str(speaker["name"])
         stats = self.speakers.get(name)
         if stats is None:
-            actor = actors.get(speaker.get("actor_id")) or {}
+            actor = actors.get(str(speaker.get("actor_id"))) or {}
             stats = self.speakers[name] = SpeakerStats(name, str(actor.get("type", "")))
         return stats
 
@@ -124,7 +124,7 @@ class CorpusStats:
         if stats:
             stats.claims += 1
         labels: Counter = Counter()
-        entries = [e for e in claim.get("stance") or [] if isinstance(e, dict)]
+        entries = objects(claim.get("stance"))
         if entries:
             self.claims_with_stance += 1
         for entry in entries:
@@ -137,10 +137,10 @@ class CorpusStats:
             self.stance.setdefault((name, target), Counter())[label] += 1
             if stats:
                 stats.stance[label] += 1
-        for entry in claim.get("actor_stance") or []:
-            if not isinstance(entry, dict) or entry.get("label") not in SENTIMENT_LABELS:
+        for entry in objects(claim.get("actor_stance")):
+            if entry.get("label") not in SENTIMENT_LABELS:
                 continue
-            actor = actors.get(entry.get("actor_id")) or {}
+            actor = actors.get(str(entry.get("actor_id"))) or {}
             toward = str(actor.get("name") or entry.get("actor_id"))
             self.sentiment.setdefault((name, toward), Counter())[entry["label"]] += 1
         return labels

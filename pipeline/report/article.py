@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.report.labels import labels
+from pipeline.report.records import number, objects
 from pipeline.report.spans import Mark, Segment, SpanChecker, segment
 
 STANCE_ORDER = ("favor", "against", "neutral")
@@ -64,7 +65,8 @@ def _ordered_scores(scores: Any, order: tuple[str, ...]) -> list[tuple[str, floa
     if not isinstance(scores, dict):
         return []
     keys = [k for k in order if k in scores] + sorted(k for k in scores if k not in order)
-    return [(k, float(scores[k])) for k in keys if isinstance(scores[k], int | float)]
+    return [(str(k), number(scores[k])) for k in keys
+            if isinstance(scores[k], int | float) and not isinstance(scores[k], bool)]
 
 
 def stance_view(entry: dict, target_index: dict[str, int]) -> dict:
@@ -74,9 +76,9 @@ def stance_view(entry: dict, target_index: dict[str, int]) -> dict:
         "target": target,
         "tag": f"T{target_index[target] + 1}",
         "label": str(entry.get("label", "neutral")),
-        "score": float(entry.get("score") or 0.0),
+        "score": number(entry.get("score")),
         "scores": _ordered_scores(entry.get("scores"), STANCE_ORDER),
-        "relevance": entry.get("relevance"),
+        "relevance": number(entry.get("relevance"), None),
         "gated": bool(entry.get("gated")),
     }
 
@@ -84,8 +86,8 @@ def stance_view(entry: dict, target_index: dict[str, int]) -> dict:
 def _targets(claims: list[dict]) -> list[str]:
     seen: dict[str, None] = {}
     for claim in claims:
-        for entry in claim.get("stance") or []:
-            if isinstance(entry, dict) and isinstance(entry.get("target"), str):
+        for entry in objects(claim.get("stance")):
+            if isinstance(entry.get("target"), str):
                 seen.setdefault(entry["target"], None)
     return list(seen)
 
@@ -105,9 +107,9 @@ def build_article(record: dict, dom: str = "d0") -> ArticleView:
     text: str = record["text"]
     doc_id = str(record["id"])
     checker = SpanChecker(doc_id, text)
-    names = {a.get("id"): a for a in record.get("actors", []) if isinstance(a, dict)}
-    quotes_in = [q for q in record.get("quotes", []) if isinstance(q, dict)]
-    claims_in = [c for c in record.get("claims", []) if isinstance(c, dict)]
+    names = {str(a.get("id")): a for a in objects(record.get("actors"))}
+    quotes_in = objects(record.get("quotes"))
+    claims_in = objects(record.get("claims"))
     targets = _targets(claims_in)
     target_index = {t: i for i, t in enumerate(targets)}
     colour_of = _speaker_table(quotes_in)
@@ -125,13 +127,14 @@ def build_article(record: dict, dom: str = "d0") -> ArticleView:
         view = {
             "id": cid, "dom": f"{dom}-{cid}", "text": str(claim.get("text", "")),
             "quote_id": claim.get("quote_id"), "speaker": speaker_label(claim.get("speaker")),
-            "stance": [stance_view(e, target_index) for e in claim.get("stance") or []
-                       if isinstance(e, dict)],
+            "stance": [stance_view(e, target_index) for e in objects(claim.get("stance"))
+                       if isinstance(e.get("target"), str)],
             "actor_stance": [
-                {"actor": str(names.get(e.get("actor_id"), {}).get("name", e.get("actor_id"))),
-                 "label": str(e.get("label", "neutral")), "score": float(e.get("score") or 0.0),
+                {"actor": str(names.get(str(e.get("actor_id")), {}).get("name",
+                                                                           e.get("actor_id"))),
+                 "label": str(e.get("label", "neutral")), "score": number(e.get("score")),
                  "scores": _ordered_scores(e.get("scores"), SENTIMENT_ORDER)}
-                for e in claim.get("actor_stance") or [] if isinstance(e, dict)],
+                for e in objects(claim.get("actor_stance"))],
             "drawn": mark is not None,
         }
         claims.append(view)
@@ -170,15 +173,17 @@ def build_article(record: dict, dom: str = "d0") -> ArticleView:
             "drawn": mark is not None,
         })
 
+    colour_of_quote = {q["id"]: q["colour"] for q in quotes}
+    for claim in claims:
+        claim["colour"] = colour_of_quote.get(str(claim["quote_id"]))
+
     actors: list[dict] = []
     actor_title: dict[str, str] = {}
     speaking = {key.split(":", 1)[1] for key in colour_of if key.startswith("actor:")}
-    for actor in record.get("actors", []):
-        if not isinstance(actor, dict):
-            continue
+    for actor in objects(record.get("actors")):
         aid = str(actor.get("id", ""))
         actor_title[aid] = f"{actor.get('name', aid)} ({actor.get('type', '?')})"
-        mentions = [m for m in actor.get("mentions") or [] if isinstance(m, dict)]
+        mentions = objects(actor.get("mentions"))
         for k, mention in enumerate(mentions):
             mark = checker.mark(mention, "actor", f"{aid}#{k}", f"mention of actor {aid}")
             if mark:
@@ -186,9 +191,9 @@ def build_article(record: dict, dom: str = "d0") -> ArticleView:
         actors.append({
             "id": aid, "name": str(actor.get("name", aid)), "type": str(actor.get("type", "")),
             "mentions": len(mentions),
-            "roles": [str(r.get("text", "")) for r in actor.get("roles") or []
-                      if isinstance(r, dict)],
-            "affiliations": [str(a) for a in actor.get("affiliations") or []],
+            "roles": [str(r.get("text", "")) for r in objects(actor.get("roles"))],
+            "affiliations": [str(a) for a in actor["affiliations"]]
+            if isinstance(actor.get("affiliations"), list) else [],
             "speaks": aid in speaking,
             "colour": colour_of.get(f"actor:{aid}"),
         })
@@ -213,7 +218,7 @@ def build_article(record: dict, dom: str = "d0") -> ArticleView:
         else {},
         targets=targets, speakers=speakers, quotes=quotes, claims=claims, actors=actors,
         tokens=tokens, warnings=checker.warnings,
-        record_warnings=[w for w in record.get("warnings") or [] if isinstance(w, dict)],
+        record_warnings=objects(record.get("warnings")),
     )
 
 

@@ -35,6 +35,17 @@ class Line:
         return "error" in self.record
 
 
+def objects(value: Any) -> list[dict]:
+    """The objects in a list field; anything else (a missing or malformed field) is none."""
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def number(value: Any, default: float = 0.0) -> float:
+    """A numeric field as float; a missing or non-numeric value gives ``default``."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) \
+        else default
+
+
 def check_record(record: Any, path: str, number: int) -> dict[str, Any]:
     """Return ``record`` if it has the shape the reports read, else raise E603.
 

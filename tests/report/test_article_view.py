@@ -100,3 +100,15 @@ def test_article_text_and_names_are_escaped():
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert HOSTILE not in html
 
+
+
+def test_claim_of_a_missing_quote_and_odd_values_still_render():
+    rec = by_id("bridge")
+    rec["claims"][0]["quote_id"] = "Q99"
+    rec["claims"][1]["quote_id"] = None
+    rec["claims"][2]["stance"] = [{"target": "t", "label": "favor"}]  # no score, no scores
+    rec["quotes"][0]["speaker"] = None
+    view = build_article(rec)
+    html = render("show.html.j2", articles=[view], title=view.id, source_name="x.jsonl")
+    assert view.claims[0]["colour"] is None and "no speaker found" in html
+    assert "T2 favor 0.00" in html or "favor 0.00" in html
