@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report evaluate train-stance clean
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,9 @@ bench: install
 
 bench-doccano: install doccano-install
 	$(BIN)/python benchmarks/doccano.py
+
+bench-report: install
+	$(BIN)/python benchmarks/report.py
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .doccano.cli import app as doccano_app
 from .errors import ClaimtraceError
+from .report.cli import register as register_reports
 from .stance.cli import app as stance_app
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(stance_app, name="stance")
 app.add_typer(doccano_app, name="doccano")
+register_reports(app)
 err_console = Console(stderr=True)
 
 

@@ -147,3 +147,39 @@ class Errors:
     E314 = ErrorCode("E314", "The doccano server venv is missing at {path!r} and --no-install "
                      "was given.",
                      "Run `make doccano-install`, or drop --no-install to install it now (~2 min).")
+    # --- E6xx: reports (pipeline/report: `claimtrace show`, `claimtrace report`) ---
+    E601 = ErrorCode("E601", "Annotated file {path!r} does not exist.",
+                     "Pass the JSONL written by `claimtrace annotate` (e.g. out/annotated.jsonl).")
+    E602 = ErrorCode("E602", "Line {line} of {path!r} is not valid JSON ({detail}).",
+                     "Fix or delete that line; each line must be one record written by "
+                     "`claimtrace annotate`.")
+    E603 = ErrorCode("E603", "Line {line} of {path!r} is not a claimtrace record ({detail}).",
+                     "Pass the JSONL written by `claimtrace annotate` (schema in docs/schema.md).")
+    E604 = ErrorCode("E604", "{path!r} holds no article records ({detail}).",
+                     "Annotate some articles first: `claimtrace annotate ARTICLES -o FILE`.")
+    E605 = ErrorCode("E605", "No article with id {id!r} in {path!r}.",
+                     "Pass one of the ids in the file, e.g. {known}.")
+    E606 = ErrorCode("E606", "Article {id!r} in {path!r} is an error record ([{code}] {message}).",
+                     "Fix that input and annotate it again; there is nothing to show for it.")
+    E607 = ErrorCode("E607", "{path!r} holds {count} articles, more than --max-docs {limit}.",
+                     "Pick articles with --doc ID (repeatable), e.g. --doc {first}, or raise "
+                     "--max-docs.")
+    E608 = ErrorCode("E608", "Refusing to write {output!r}: it is an input file.",
+                     "Choose another --output path; inputs are never overwritten.")
+    E609 = ErrorCode("E609", "Could not write {output!r} ({detail}).",
+                     "Check that the folder exists and is writable, or choose another --output.")
+    E610 = ErrorCode("E610", "{path!r} is not UTF-8 text ({detail}).",
+                     "Pass the JSONL written by `claimtrace annotate`; it is always UTF-8.")
+    E611 = ErrorCode("E611", "Line {line} of {path!r} repeats article id {id!r} (first on line "
+                     "{first}).",
+                     "Ids should be unique; `show --doc` uses the first, the report counts both.")
+    E612 = ErrorCode("E612", "Article {id!r}: {what} {start}-{end} lies outside its text "
+                     "({length} characters) and is not shown.",
+                     "The record's offsets do not fit its text: annotate the article again.")
+    E613 = ErrorCode("E613", "Article {id!r}: {what} {start}-{end} reads {actual!r}, but the "
+                     "record says {expected!r}.",
+                     "The text was edited after annotation; the span is shown at its offsets, "
+                     "annotate the article again to be sure.")
+    E614 = ErrorCode("E614", "{count} of the gold articles are not in {path!r} ({examples}).",
+                     "They are scored as if the pipeline found nothing; annotate the gold texts "
+                     "into the same file to score them.")

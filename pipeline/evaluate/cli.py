@@ -5,6 +5,7 @@ The lead mounts it with ``app.command("evaluate")(evaluate)``.
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -22,7 +23,13 @@ from pipeline.evaluate.predictions import (
     merge_continuations,
     read_predictions,
 )
-from pipeline.evaluate.report import failed_thresholds, print_results, write_json, write_records
+from pipeline.evaluate.report import (
+    failed_thresholds,
+    print_results,
+    results_json,
+    write_json,
+    write_records,
+)
 
 
 class GoldFormat(StrEnum):
@@ -77,6 +84,9 @@ def evaluate(
                                         "(repeatable)."),
     pred_out: Path | None = typer.Option(None, "--pred-out", help="When the pipeline runs, also "
                                          "save its records here (JSONL) to reuse with --pred."),
+    as_json: bool = typer.Option(False, "--json",
+                                 help="Print all scores (and per-article errors) as JSON on "
+                                      "stdout instead of the tables; messages go to stderr."),
     json_out: Path | None = typer.Option(None, "--json-out",
                                          help="Also write all scores (and per-article errors) "
                                               "to this JSON file."),
@@ -114,7 +124,7 @@ def evaluate(
                    "output as quotes."),
 ) -> None:
     """Score quote spans (exact, ≥0.8, ≥0.3 overlap), cues and speakers against gold."""
-    console = Console()
+    console = Console(stderr=as_json)
     try:
         gold_sets = load_gold_sets(gold, fmt.value, limit, stretch)
         from pipeline.build import parse_overrides
@@ -134,11 +144,14 @@ def evaluate(
                         for doc in docs if doc.id in preds[name]}
                  for name, docs in gold_sets.items()}
     results = {name: evaluate_docs(docs, preds[name]) for name, docs in gold_sets.items()}
-    print_results(results, console, show_errors)
+    meta = {"gold": str(gold), "format": fmt.value, "pred": str(pred) if pred else None,
+            "config": None if pred else config, "stretch_discontinuous": stretch,
+            "merge_continuations": merge}
+    if as_json:
+        sys.stdout.write(results_json(results, meta))
+    else:
+        print_results(results, console, show_errors)
     if json_out is not None:
-        meta = {"gold": str(gold), "format": fmt.value, "pred": str(pred) if pred else None,
-                "config": None if pred else config, "stretch_discontinuous": stretch,
-                "merge_continuations": merge}
         write_json(results, meta, json_out)
     failures = failed_thresholds(results, {
         "quoted_f1": min_quoted_f1, "quoted_recall_08": min_quoted_recall_08,

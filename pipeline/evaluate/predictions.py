@@ -103,8 +103,10 @@ def annotate_gold_texts(gold_docs: list[GoldDoc], config: str, progress: bool = 
                         source=doc.source) for doc in gold_docs]
     records: Iterable[dict] = annotate(nlp, articles, batch_size=4)
     if progress:
+        from rich.console import Console
         from rich.progress import track
-        records = track(records, total=len(articles), description="Annotating gold texts")
+        records = track(records, total=len(articles), description="Annotating gold texts",
+                        console=Console(stderr=True))  # stdout may carry --json
     preds: dict[str, PredDoc] = {}
     for gold, record in zip(gold_docs, records, strict=True):
         check_same_text(record, gold)
