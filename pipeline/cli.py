@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .corpus.cli import app as corpus_app
 from .doccano.cli import app as doccano_app
 from .errors import ClaimtraceError
 from .stance.cli import app as stance_app
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 app.add_typer(stance_app, name="stance")
 app.add_typer(doccano_app, name="doccano")
+app.add_typer(corpus_app, name="corpus")
 err_console = Console(stderr=True)
 
 
