@@ -53,8 +53,11 @@ class Embedder:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if self._encoder is None:
+            from transformers.utils import logging as hf_logging
+
             from pipeline.stance.relevance import RelevanceGate, load_gate
 
+            hf_logging.disable_progress_bar()
             gate = load_gate(threads=self.threads)
             self._encoder = RelevanceGate(gate.tokenizer, gate.model, bf16=self.bf16,
                                           max_length=self.max_tokens,
