@@ -174,3 +174,17 @@ def test_bundled_corpus_is_consistent():
     assert Corpus(BUNDLED).stale_mirrors(articles) == []
     for article in articles[:3]:
         assert article["id"] == content_id(article["text"])
+
+
+def test_stats_counts_the_bundled_corpus():
+    from corpus_helpers import BUNDLED
+
+    counts = json.loads(corpus_cli("stats", "--json", "--list", corpus=BUNDLED).output)
+    assert counts["articles"] == 4 and counts["by_split"] == {"test": 4}
+    assert counts["by_state"] == {"gold": 4} and counts["by_stored"] == {"inline": 3,
+                                                                         "reference": 1}
+    assert counts["labels"]["quote_type"] == {"direct": 25, "indirect": 18, "mixed": 5}
+    assert counts["labels"]["negative"] == {"term": 5, "scare_quote": 4, "title": 4}
+    assert [row["name"] for row in counts["list"]][-1] == "seed-article"
+    table = corpus_cli("stats", corpus=BUNDLED).output
+    assert "4 articles" in table and "annotation state" in table and "seed" in table

@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import urllib3
@@ -20,6 +20,7 @@ from urllib3.exceptions import (
     ConnectTimeoutError,
     HTTPError,
     MaxRetryError,
+    NewConnectionError,
     ProtocolError,
     ReadTimeoutError,
 )
@@ -80,7 +81,9 @@ class Fetcher:
             return self.http.request("GET", url, preload_content=False)
         except MaxRetryError as exc:
             reason = exc.reason
-            if isinstance(reason, (ReadTimeoutError, ConnectTimeoutError)):
+            # NewConnectionError (refused, no route) subclasses ConnectTimeoutError in urllib3 1.
+            if isinstance(reason, (ReadTimeoutError, ConnectTimeoutError)) and not isinstance(
+                    reason, NewConnectionError):
                 raise ClaimtraceError(Errors.E522, url=url, seconds=self.timeout) from exc
             raise ClaimtraceError(Errors.E521, url=url, detail=str(reason or exc)) from exc
         except (ReadTimeoutError, ConnectTimeoutError) as exc:
@@ -143,10 +146,16 @@ class Fetcher:
         if length and length.isdigit() and int(length) > self.max_bytes:
             response.release_conn()
             raise ClaimtraceError(Errors.E525, url=url, limit=self.max_bytes)
-        final = response.geturl() or url
-        if not urlsplit(final).netloc:
-            final = url
-        return Page(url, final, self._read(url, response))
+        return Page(url, _final_url(url, response), self._read(url, response))
+
+
+def _final_url(url: str, response: urllib3.HTTPResponse) -> str:
+    """Where redirects ended (the page's own URL for the corpus)."""
+    final = url
+    for step in getattr(response.retries, "history", None) or ():
+        if step.redirect_location:
+            final = urljoin(final, step.redirect_location)
+    return final
 
 
 def extract(page: Page) -> tuple[str, dict]:
