@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-corpus evaluate train-stance clean
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,10 @@ bench: install
 
 bench-doccano: install doccano-install
 	$(BIN)/python benchmarks/doccano.py
+
+# corpus similar over a 10,000-article pool (first and cached run) and near-duplicate P/R; needs ../shared
+bench-corpus: install
+	$(BIN)/python benchmarks/corpus.py
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache
