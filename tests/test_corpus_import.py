@@ -95,6 +95,7 @@ def pulled(nlp, tmp_path_factory):
     return path, cod, seed_record
 
 
+@pytest.mark.slow
 def test_doccano_import_takes_confirmed_corrections_as_gold(pulled, tmp_path, cache):
     path, cod, seed_record = pulled
     corpus = tmp_path / "c"
@@ -138,6 +139,7 @@ def test_doccano_import_takes_confirmed_corrections_as_gold(pulled, tmp_path, ca
     assert stats["labels"]["review"] == {"changed": 1, "machine": 1}
 
 
+@pytest.mark.slow
 def test_doccano_import_adds_new_articles_and_refuses_to_overwrite_its_input(pulled, tmp_path,
                                                                               cache):
     path, _, _ = pulled

@@ -16,6 +16,7 @@ from pipeline.corpus.planted import near_duplicate
 from pipeline.corpus.similar import Embedder, rank_pool
 from pipeline.paths import SHARED_DIR
 
+pytestmark = pytest.mark.slow
 PLANTED = sorted((FIXTURES / "similar").glob("*.txt"))
 
 

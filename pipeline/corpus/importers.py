@@ -96,9 +96,10 @@ def from_gold_jsonl(path: str | Path, copy_text: bool = False) -> Iterator[Candi
     """Articles with gold from claimtrace gold JSONL (a file or a folder of them). A gold line
     that references its text keeps referencing it unless ``copy_text``."""
     for file in gold_jsonl_files(path):
+        docs = read_gold_jsonl(file)  # coded errors (E402-E404) before anything else
         raw = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines()
                if line.strip()]
-        for record, doc in zip(raw, read_gold_jsonl(file), strict=True):
+        for record, doc in zip(raw, docs, strict=True):
             label = f"{file}:{doc.id}"
             source = record.get("text_source") if not isinstance(record.get("text"), str) else None
             reference = None
