@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report evaluate train-stance clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance clean
 
 install: $(VENV)/.installed
 
@@ -68,6 +68,9 @@ bench-doccano: install doccano-install
 
 bench-report: install
 	$(BIN)/python benchmarks/report.py
+# corpus similar over a 10,000-article pool (first and cached run) and near-duplicate P/R; needs ../shared
+bench-corpus: install
+	$(BIN)/python benchmarks/corpus.py
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

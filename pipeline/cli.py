@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .corpus.cli import app as corpus_app
 from .doccano.cli import app as doccano_app
 from .errors import ClaimtraceError
 from .report.cli import register as register_reports
@@ -23,6 +24,7 @@ app = typer.Typer(
 app.add_typer(stance_app, name="stance")
 app.add_typer(doccano_app, name="doccano")
 register_reports(app)
+app.add_typer(corpus_app, name="corpus")
 err_console = Console(stderr=True)
 
 

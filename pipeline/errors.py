@@ -183,3 +183,65 @@ class Errors:
     E614 = ErrorCode("E614", "{count} of the gold articles are not in {path!r} ({examples}).",
                      "They are scored as if the pipeline found nothing; annotate the gold texts "
                      "into the same file to score them.")
+    # --- E5xx: corpus (pipeline/corpus) ---
+    E501 = ErrorCode("E501", "{path!r} is not a claimtrace corpus (no articles.jsonl).",
+                     "Pass the corpus folder with --corpus, or create one with "
+                     "`claimtrace corpus add FILES --corpus {path}`.")
+    E502 = ErrorCode("E502", "Line {line} of {name!r} is not a valid corpus record: {detail}.",
+                     "Fix or remove that line; the format is in docs/corpus.md.")
+    E503 = ErrorCode("E503", "Another corpus command is writing to {path!r}.",
+                     "Wait for it to finish, then rerun.")
+    E504 = ErrorCode("E504", "{name!r} is an exact duplicate of corpus article {id} ({other!r}).",
+                     "Nothing to do: the text is already in the corpus under that id.")
+    E505 = ErrorCode("E505", "{name!r} is a near-duplicate of {other!r} ({id}), Jaccard "
+                     "{score:.2f}; kept out.",
+                     "If it really is a different article, add it again with --force.")
+    E506 = ErrorCode("E506", "No corpus article has the id or name {id!r}.",
+                     "Use an id or name from `claimtrace corpus stats --list` (a unique id "
+                     "prefix is enough).")
+    E507 = ErrorCode("E507", "Nothing to compare the candidates with: {detail}.",
+                     "Add articles to the corpus first, or give --like ID or --target TEXT.")
+    E508 = ErrorCode("E508", "Unknown import format {fmt!r}.",
+                     "Use --format brat (PolNeAR-style folder), doccano (a `claimtrace doccano "
+                     "pull` file) or jsonl (claimtrace gold JSONL).")
+    E509 = ErrorCode("E509", "Line {line} of {name!r} cannot be imported: {detail}.",
+                     "Check it is a record written by `claimtrace doccano pull` (or claimtrace "
+                     "gold JSONL for --format jsonl); the other lines were imported.")
+    E510 = ErrorCode("E510", "Gold set {path!r} already exists.",
+                     "Pick another --name, or pass --replace to replace that set.")
+    E511 = ErrorCode("E511", "Output {path!r} is also an input.",
+                     "Write the output to another file; inputs are never overwritten.")
+    E512 = ErrorCode("E512", "Text of corpus article {id} is missing at {path!r}.",
+                     "The article is stored by reference: mount or restore that file (shared "
+                     "data lives in ../shared), or remove the article from the corpus.")
+    E513 = ErrorCode("E513", "Text of corpus article {id} at {path!r} changed (sha256 {actual}, "
+                     "expected {expected}).",
+                     "Restore the original file: the stored id and gold offsets belong to it.")
+    E514 = ErrorCode("E514", "Bad metadata for {name!r}: {detail}.",
+                     "Fix the value (dates as YYYY-MM-DD, split one of train/dev/test/auto, "
+                     "urls http(s)://...).")
+    E515 = ErrorCode("E515", "The embedding cache {path!r} is unusable ({detail}).",
+                     "Delete that file (it is only a cache) or pass another --cache folder.")
+    E516 = ErrorCode("E516", "Text mirror {path!r} differs from the corpus text of {id}.",
+                     "The JSONL is the source of truth: restore the .txt from it with "
+                     "`claimtrace corpus check --fix`, or add the edited text as a new article.")
+    E520 = ErrorCode("E520", "{url!r} is not an http(s) URL.",
+                     "Pass full URLs such as https://example.org/news/story.html.")
+    E521 = ErrorCode("E521", "Fetching {url!r} failed: {detail}.",
+                     "Check the URL and the network (this machine may have none), then retry "
+                     "that URL; the others were processed.")
+    E522 = ErrorCode("E522", "{url!r} did not answer within {seconds} s.",
+                     "Retry later or raise --timeout; the other URLs were processed.")
+    E523 = ErrorCode("E523", "{url!r} answered HTTP {status}.",
+                     "Check the URL in a browser; a 4xx will not fix itself, a 5xx or 429 may "
+                     "on a later try.")
+    E524 = ErrorCode("E524", "{url!r} is not an HTML page (Content-Type {ctype!r}).",
+                     "Pass the article's web page; save PDFs or text as .txt and add the file.")
+    E525 = ErrorCode("E525", "{url!r} is larger than {limit} bytes.",
+                     "That is not a news article page; save the text yourself and add the file.")
+    E526 = ErrorCode("E526", "No article text could be extracted from {url!r} ({detail}).",
+                     "The page may need JavaScript or be an index page; copy the text into a "
+                     ".txt file and add that.")
+    E527 = ErrorCode("E527", "robots.txt of {host} disallows fetching {url!r}.",
+                     "Respect it: save the article yourself if its licence allows, and add the "
+                     "file.")

@@ -56,18 +56,28 @@ def _span(obj: dict | None, text: str, what: str) -> tuple[int, int] | None:
     return start, end
 
 
+def _fragments(obj: dict | None, text: str, what: str) -> list[tuple[int, int]] | None:
+    """A span's optional ``fragments`` (discontinuous gold, e.g. imported from brat), else
+    its ``start``/``end`` as one fragment."""
+    start_end = _span(obj, text, what)
+    if start_end is None:
+        return None
+    if not obj.get("fragments"):
+        return [start_end]
+    return [_span({"start": s, "end": e}, text, what) for s, e in obj["fragments"]]
+
+
 def _quote(item: dict, text: str) -> GoldQuote:
-    start_end = _span(item, text, "quote")
+    content = _fragments(item, text, "quote")
     if item.get("type") not in GOLD_QUOTE_TYPES:
         raise ValueError(f"quote type {item.get('type')!r} is not one of {GOLD_QUOTE_TYPES}")
-    cue = _span(item.get("cue"), text, "cue")
     speaker = item.get("speaker") or {}
-    mention = _span(speaker.get("mention"), text, "speaker mention")
     return GoldQuote(
-        fragments=[start_end], type=item["type"],
-        cue=[cue] if cue else None, source=[mention] if mention else None,
-        name=speaker.get("name"), aliases=list(speaker.get("aliases", [])),
-        has_quote_mark=has_quote_mark(text[start_end[0]:start_end[1]]),
+        fragments=content, type=item["type"],
+        cue=_fragments(item.get("cue"), text, "cue"),
+        source=_fragments(speaker.get("mention"), text, "speaker mention"),
+        name=speaker.get("name"), aliases=list(speaker.get("aliases") or []),
+        has_quote_mark=has_quote_mark("".join(text[s:e] for s, e in content)),
     )
 
 

@@ -31,13 +31,19 @@ def train(
                                help="Output folder; default [paths] output of the config."),
     set_: list[str] = typer.Option([], "--set",
                                    help="Config override, e.g. --set training.max_steps=20."),
+    init: str = typer.Option(None, "--init",
+                             help="Continue training this model folder (e.g. models/stance on "
+                                  "new gold labels) instead of starting from the base."),
 ) -> None:
-    """Fine-tune the stance cross-encoder (LoRA) and write adapter, training.json and card."""
+    """Fine-tune the stance cross-encoder and write the model, training.json and card."""
     from pipeline.build import parse_overrides
     from pipeline.stance.train import train as run_train
 
     try:
-        meta = run_train(config, parse_overrides(set_), output, log=err_console.print)
+        overrides = parse_overrides(set_)
+        if init:
+            overrides["model.init"] = init
+        meta = run_train(config, overrides, output, log=err_console.print)
     except ClaimtraceError as exc:
         _fail(exc)
     err_console.print(f"saved to {output or meta['config']['paths']['output']} "
