@@ -27,6 +27,11 @@ class ResourceComponent:
         self.resources = {name: read_resource(p) for name, p in paths.items() if p}
         self._load()
 
+    @staticmethod
+    def _file_name(name: str, text: str) -> str:
+        """The file a resource is saved as: JSON rule files keep ``.json``."""
+        return f"{name}.json" if text.lstrip().startswith("{") else f"{name}.txt"
+
     def _load(self) -> None:  # pragma: no cover - every component overrides it
         raise NotImplementedError
 
@@ -42,8 +47,8 @@ class ResourceComponent:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         names = {}
-        for k, (name, text) in enumerate(sorted(self.resources.items())):
-            file = f"{k}-{name}.txt"
+        for name, text in sorted(self.resources.items()):
+            file = self._file_name(name, text)
             (path / file).write_text(text, encoding="utf-8")
             names[name] = file
         srsly.write_json(path / INDEX, names)

@@ -95,7 +95,9 @@ class StanceComponent:
         return self.model_path
 
     @property
-    def model(self) -> StanceModel:
+    def classifier(self) -> StanceModel:
+        """The stance model, loaded on first use. (Not named ``model``: spaCy reads
+        ``component.model`` of every component while building a pipeline.)"""
         if self.model_dir is not None:
             return _cached_model(str(self.model_dir), self.bf16, self.threads)
         path = resolve(self.model_path)
@@ -159,7 +161,7 @@ class StanceComponent:
             if key not in index:
                 index[key] = len(unique)
                 unique.append(pair)
-        scored = self.model.score(unique, batch_size=self.batch_size)
+        scored = self.classifier.score(unique, batch_size=self.batch_size)
         return [scored[index[repr(sorted(pair.items()))]] for pair in pairs]
 
     def _score_docs(self, docs: list[Doc]) -> None:
