@@ -59,7 +59,7 @@ def load_pipeline(
     model_name = config["paths"]["spacy_model"]
     if not spacy.util.is_package(model_name) and not Path(model_name).exists():
         raise ClaimtraceError(Errors.E102, model=model_name)
-    with _config_errors():
+    with _config_errors(_component_names(config)):
         nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     resolved = config.interpolate().to_str()
     nlp.meta["claimtrace"] = {
@@ -76,7 +76,12 @@ def load_saved(name: str | Path, overrides: dict[str, Any] | None = None) -> Lan
     ``nlp.meta["claimtrace"]`` (config hash, model) is the one it was saved with; an override
     changes the config hash the same way it does for a .cfg file."""
     register_extensions()
-    with _config_errors():
+    saved = resolve(name) if not spacy.util.is_package(str(name)) else None
+    components = {}
+    if saved is not None and (saved / "config.cfg").is_file():
+        components = _component_names(spacy.util.load_config(saved / "config.cfg",
+                                                             interpolate=False))
+    with _config_errors(components):
         try:
             nlp = spacy.load(name, config=overrides or {})
         except (OSError, ImportError) as exc:
@@ -89,9 +94,19 @@ def load_saved(name: str | Path, overrides: dict[str, Any] | None = None) -> Lan
     return nlp
 
 
+def _component_names(config) -> dict[str, str]:
+    """Factory name -> ``components.NAME`` for every component of a config."""
+    return {section.get("factory", ""): f"components.{name}"
+            for name, section in config.get("components", {}).items() if "factory" in section}
+
+
 class _config_errors:
     """Turn spaCy's config validation errors into E151 naming the key, and let component
-    errors (E150) through as they are."""
+    errors (E150) through as they are. ``components`` maps a factory name (what spaCy names
+    in its error) to the config section it came from."""
+
+    def __init__(self, components: dict[str, str]) -> None:
+        self.components = components
 
     def __enter__(self) -> None:
         return None
@@ -101,9 +116,10 @@ class _config_errors:
 
         if exc is None or not isinstance(exc, ConfigValidationError):
             return False
+        parent = self.components.get(exc.parent or "", exc.parent or "")
         problems = [
-            (".".join(str(p) for p in (exc.parent or "").split(".") + list(e.get("loc", []))
-                      if p), e.get("msg", ""))
+            (".".join(str(p) for p in [*parent.split("."), *e.get("loc", [])] if p),
+             e.get("msg", ""))
             for e in exc.errors or []
         ]
         key = problems[0][0] if problems else "config"
