@@ -63,7 +63,8 @@ class Errors:
                      "Use --set section.key=value, e.g. --set components.quotes.min_words=3.")
     # --- E150-E199: pipeline components, saving/loading and packaging (issue 11) ---
     E150 = ErrorCode("E150", "Config value {key} = {value!r} is invalid: {expected}.",
-                     "Fix [{section}] {name} in the config, or pass --set {key}=VALUE.")
+                     "Fix {name} under components.{section} in the config, or pass --set "
+                     "{key}=VALUE.")
     E151 = ErrorCode("E151", "Config value {key} is invalid: {detail}.",
                      "Fix it in the config (compare configs/default.cfg), or pass --set "
                      "{key}=VALUE.")

@@ -11,7 +11,7 @@ from ..errors import ClaimtraceError, Errors
 def invalid(component: str, key: str, value: Any, expected: str) -> ClaimtraceError:
     """The E150 error for ``[components.<component>] <key> = <value>``."""
     return ClaimtraceError(Errors.E150, key=f"components.{component}.{key}", value=value,
-                           expected=expected, section=f"components.{component}", name=key)
+                           expected=expected, section=component, name=key)
 
 
 def whole(component: str, key: str, value: Any, minimum: int = 0) -> int:
