@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance package clean
 
 install: $(VENV)/.installed
 
@@ -66,5 +66,10 @@ bench: install
 bench-doccano: install doccano-install
 	$(BIN)/python benchmarks/doccano.py
 
+# The installable pipeline (en_claimtrace: spaCy model, word lists and stance model inside) and
+# the claimtrace wheel, in dist/: pip install dist/*.whl, then spacy.load("en_claimtrace").
+package: install
+	$(BIN)/claimtrace package dist
+
 clean:
-	rm -rf out .pytest_cache .ruff_cache
+	rm -rf out dist .pytest_cache .ruff_cache
