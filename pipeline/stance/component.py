@@ -169,12 +169,14 @@ class StanceComponent:
         jobs: list[tuple[int, str, str, int, float | None]] = []
         pairs: list[dict] = []
         claims = [(doc, c, self.targets_for(doc)) for doc in docs for c in doc._.claims or []]
-        relevance = self._relevance([(c, targets) for _, c, targets in claims])
+        contexts = [claim_context(c) for _, c, _ in claims]  # once per claim
+        relevance = self._relevance([(ctx, t) for ctx, (_, _, t) in zip(contexts, claims,
+                                                                        strict=True)])
         stances: list[list[Stance | None] | None] = []
         actor_stances: list[list[ActorStance] | None] = []
         for k, ((doc, claim, targets), sims) in enumerate(zip(claims, relevance, strict=True)):
             stances.append([None] * len(targets) if targets else None)  # filled in target order
-            context = claim_context(claim)
+            context = contexts[k]
             for slot, (target, sim) in enumerate(zip(targets, sims, strict=True)):
                 if sim is not None and sim < self.relevance_threshold:
                     stances[k][slot] = Stance(target, "neutral", 1.0, {}, round(sim, 4), True)
@@ -208,14 +210,14 @@ class StanceComponent:
                        for k, (d, claim, _) in enumerate(claims) if d is doc}
             write_stance(doc, results)
 
-    def _relevance(self, claims: list[tuple[Claim, list[str]]]) -> list[list[float | None]]:
-        """Cosine of each claim context with each of its targets (None everywhere when the
+    def _relevance(self, claims: list[tuple[Span, list[str]]]) -> list[list[float | None]]:
+        """Cosine of each (claim context, targets) with each target (None everywhere when the
         gate is off); one embedding per distinct context however many targets it has."""
         todo = [i for i, (_, targets) in enumerate(claims) if targets]
         if not todo or self.relevance_threshold is None:
             return [[None] * len(targets) for _, targets in claims]
         gate = self.gate
-        vectors = gate.embed([claim_context(claims[i][0]).text for i in todo])
+        vectors = gate.embed([claims[i][0].text for i in todo])
         out: list[list[float | None]] = [[] for _ in claims]
         for i, vector in zip(todo, vectors, strict=True):
             out[i] = [float(x) for x in gate.target_embeddings(claims[i][1]) @ vector]

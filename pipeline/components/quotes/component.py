@@ -16,7 +16,7 @@ from ..settings import fraction, resource, whole
 from ..structure import DocIndex, QuotedSpan
 from . import filters
 from .content import according_to_content, drop_complementiser, reported_clause, whole_quotes
-from .cues import CueMatcher
+from .cues import CueMatcher, is_inverted
 
 DEFAULTS = {
     "cue_verbs": "resources:cue_verbs.tsv",
@@ -153,11 +153,7 @@ class QuoteFinder(ResourceComponent):
               index: DocIndex) -> Quote | None:
         """A quoted span with a cue: direct, or mixed when the cue's clause adds words."""
         span, doc = q.span, q.span.doc
-        inner_last = doc[span.end - 2] if len(span) >= 2 else None
-        inverted = (
-            inner_last is not None and inner_last.text in ",?!" and 0 <= cue.start - span.end <= 8
-        )
-        if q.words < self.min_words_cued and not inverted:
+        if q.words < self.min_words_cued and not is_inverted(span, cue):
             return None  # '“I would,” Melanie said' is a quote however short
         if how == CueKind.SYNTAX:
             reported = reported_clause(cue[0], self.cues, index.in_marks)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from ...docutils import next_token, trim
+from ...docutils import is_line_break, next_token, trim
 from ...resources import CueLexicon
 
 
@@ -114,6 +114,6 @@ def clause_end(doc: Doc, start: int) -> int:
     """End of the clause starting at ``start``: the sentence end, a colon/semicolon or a line."""
     sent_end = doc[start].sent.end if start < len(doc) else len(doc)
     for k in range(start, sent_end):
-        if doc[k].text in (";", ":") or "\n" in doc[k].text:
+        if doc[k].text in (";", ":") or is_line_break(doc[k]):
             return k
     return sent_end

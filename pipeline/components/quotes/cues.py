@@ -6,13 +6,26 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
-from ...docutils import next_token, prev_token
+from ...docutils import is_line_break, next_token, prev_token
 from ...resources import CueLexicon
 from ...types import CueKind
 from ..structure import DocIndex
 
 CLAUSE_DEPS = {"ccomp", "parataxis", "advcl", "xcomp", "conj"}
 DASHES = {"―", "—", "–", "-", "--"}
+# Last word inside the marks of a quote whose sentence goes on after it: '“…,” X said'.
+OPEN_ENDINGS = {",", "?", "!", "—", "..."}
+INVERTED_WINDOW = 8  # tokens between the closing mark and an inverted cue, at most
+
+
+def ending(span: Span) -> str | None:
+    """The last token inside a quoted span's marks, as text (None for a bare mark)."""
+    return span.doc[span.end - 2].text if len(span) >= 2 else None
+
+
+def is_inverted(span: Span, cue: Span) -> bool:
+    """'“…,” comments X' / '“…?” X asks': the quote ends open and its cue follows closely."""
+    return ending(span) in OPEN_ENDINGS and 0 <= cue.start - span.end <= INVERTED_WINDOW
 
 
 class CueMatcher:
@@ -136,15 +149,13 @@ class CueMatcher:
         """'“…,” comments X' / '“…?” X asks': the quote ends with , ? ! inside its marks and a
         cue follows within a few words of the same sentence."""
         doc = span.doc
-        inner_last = doc[span.end - 2] if len(span) >= 2 else None
-        if inner_last is None:
-            return None
-        if inner_last.text == ".":
+        last = ending(span)
+        if last == ".":
             return self._trailing(span, index)
-        if inner_last.text not in {",", "?", "!", "—", "..."}:
+        if last not in OPEN_ENDINGS:
             return None
         k = span.end
-        for j in range(k, min(k + 9, len(doc))):
+        for j in range(k, min(k + INVERTED_WINDOW + 1, len(doc))):
             tok = doc[j]
             if tok.is_space or index.in_marks[j] or tok.text in ".;" or tok.is_sent_start and j > k:
                 break
@@ -158,7 +169,7 @@ class CueMatcher:
         doc = span.doc
         tail: list[Token] = []
         for tok in doc[span.end : min(span.end + 9, len(doc))]:
-            if tok.is_space and "\n" in tok.text:
+            if is_line_break(tok):
                 break
             tail.append(tok)
             if tok.text in ".!?":
