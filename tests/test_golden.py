@@ -1,5 +1,7 @@
 """Golden output: the JSONL of fixed articles is unchanged (see tests/golden_output.py)."""
 
+import json
+
 import pytest
 from golden_output import read_golden, records_for, sets, stored_form
 from shared_data import require_shared
@@ -30,7 +32,5 @@ def test_output_matches_golden(nlp, name):
         require_shared(SHARED_DIR / "seed" / "article.txt")
     want = read_golden(name)
     got = stored_form(name, records_for(nlp, sets()[name]))
-    import json
-
     got = [json.loads(json.dumps(r, ensure_ascii=False, sort_keys=True)) for r in got]
     assert got == want, _first_difference(want, got)

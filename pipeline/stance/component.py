@@ -172,6 +172,7 @@ class StanceComponent:
         contexts = [claim_context(c) for _, c, _ in claims]  # once per claim
         relevance = self._relevance([(ctx, t) for ctx, (_, _, t) in zip(contexts, claims,
                                                                         strict=True)])
+        actors_of = {id(doc): doc._.actors for doc in docs}  # one view per doc, not per claim
         stances: list[list[Stance | None] | None] = []
         actor_stances: list[list[ActorStance] | None] = []
         for k, ((doc, claim, targets), sims) in enumerate(zip(claims, relevance, strict=True)):
@@ -184,7 +185,7 @@ class StanceComponent:
                 jobs.append((k, "stance", target, slot, sim))
                 pairs.append({"task": "stance", "target": target, "text": claim.span.text,
                               "context": context.text})
-            actors = doc._.actors
+            actors = actors_of[id(doc)]
             if not self.actor_stance or actors is None:
                 actor_stances.append(None)
                 continue
