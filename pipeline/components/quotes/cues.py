@@ -34,6 +34,7 @@ class CueMatcher:
     def __init__(self, lexicon: CueLexicon, according_to: frozenset[str]) -> None:
         self.lexicon = lexicon
         self.according_to = [tuple(p.split()) for p in sorted(according_to)]
+        self._first_words = {words[0] for words in self.according_to if words}
 
     def is_cue(self, tok: Token) -> bool:
         """A reporting/belief word: a verb by lemma, or an inflected surface form that the
@@ -61,6 +62,8 @@ class CueMatcher:
 
     def according_phrase(self, tok: Token) -> Span | None:
         """The cue span if a multi-word cue ("according to") starts at ``tok``."""
+        if tok.lower_ not in self._first_words:  # most tokens: no phrase starts here
+            return None
         doc = tok.doc
         for words in self.according_to:
             end = tok.i + len(words)
