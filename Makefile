@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance package clean
 
 install: $(VENV)/.installed
 
@@ -71,6 +71,10 @@ bench-report: install
 # corpus similar over a 10,000-article pool (first and cached run) and near-duplicate P/R; needs ../shared
 bench-corpus: install
 	$(BIN)/python benchmarks/corpus.py
+# The installable pipeline (en_claimtrace: spaCy model, word lists and stance model inside) and
+# the claimtrace wheel, in dist/: pip install dist/*.whl, then spacy.load("en_claimtrace").
+package: install
+	$(BIN)/claimtrace package dist
 
 clean:
-	rm -rf out .pytest_cache .ruff_cache
+	rm -rf out dist .pytest_cache .ruff_cache

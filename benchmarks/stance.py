@@ -105,7 +105,7 @@ def bench_pipeline(nlp, texts: list[str], targets: list[str], repeat: int, bf16:
         nlp.add_pipe("claimtrace_stance", name="stance", last=True,
                      config={"targets": targets, "bf16": bf16, **extra})
         stance = nlp.get_pipe("stance")
-        stance.model, stance.gate  # load once, outside the timing  # noqa: B018
+        stance.classifier, stance.gate  # load once, outside the timing  # noqa: B018
         wps, _ = words_per_s(nlp, texts, repeat)
         out["variants"][name] = {"words_per_s": wps, "ratio": wps / base_wps}
         nlp.remove_pipe("stance")

@@ -154,6 +154,35 @@ def derive_lexicon(
     err_console.print(f"{len(rows)} cue verbs from {len(docs)} articles -> {out}")
 
 
+@app.command("package")
+def package(
+    output: Path = typer.Argument(Path("dist"), help="Folder to write the wheels to."),
+    config: str = typer.Option(
+        "configs/default.cfg", "--config", "-c", help="Pipeline config (.cfg) to package."
+    ),
+    overrides: list[str] = typer.Option(
+        [], "--set", help="Config override, e.g. --set components.stance.targets='[\"x\"]'."
+    ),
+    claimtrace_wheel: bool = typer.Option(
+        True, help="Also build the claimtrace wheel (the components' code) from the checkout."
+    ),
+) -> None:
+    """Build the installable pipeline package en_claimtrace (spaCy model, word lists and the
+    stance model inside) and the claimtrace wheel: pip install both, then
+    spacy.load("en_claimtrace") or `claimtrace annotate` from any folder."""
+    from .build import parse_overrides
+    from .packaging import build_package
+
+    try:
+        with err_console.status("saving and packaging the pipeline"):
+            wheels = build_package(output, config, parse_overrides(overrides), claimtrace_wheel)
+    except ClaimtraceError as err:
+        err_console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from err
+    for wheel in wheels:
+        err_console.print(f"built {wheel}")
+
+
 def _progress(quiet: bool) -> Progress:
     return Progress(
         TextColumn("{task.description}"),

@@ -62,11 +62,17 @@ def noun_phrase(token: Token) -> Span:
     return doc[left:right]
 
 
+def is_line_break(token: Token) -> bool:
+    """A whitespace token that holds a line break: the one definition of a paragraph end."""
+    return token.is_space and "\n" in token.text
+
+
 def paragraph_of(doc: Doc) -> list[int]:
-    """Paragraph index per token (a paragraph ends at a line break)."""
+    """Paragraph index per token (a paragraph ends at a line break; the break token belongs
+    to the paragraph it ends)."""
     out, para, seen_break = [], 0, False
     for tok in doc:
-        if tok.is_space and "\n" in tok.text:
+        if is_line_break(tok):
             seen_break = True
             out.append(para)
             continue
@@ -90,3 +96,18 @@ def is_heading(sent: Span) -> bool:
     while len(toks) > 1 and toks[-1].text in QUOTE_CHARS:
         toks = toks[:-1]  # 'Yoon Suk-yeol and the “Flag Effect”' ends with its quote mark
     return starts_line and ends_line and toks[-1].text not in {".", "!", "?", ":", ";", ","}
+
+
+def next_token(doc: Doc, i: int) -> Token | None:
+    """The first non-space token at or after ``i``."""
+    while i < len(doc) and doc[i].is_space:
+        i += 1
+    return doc[i] if i < len(doc) else None
+
+
+def prev_token(doc: Doc, i: int) -> Token | None:
+    """The last non-space token before ``i``."""
+    i -= 1
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return doc[i] if i >= 0 else None

@@ -61,6 +61,21 @@ class Errors:
                      "Check the path in the config; word lists live in pipeline/resources/.")
     E104 = ErrorCode("E104", "Bad config override {override!r}.",
                      "Use --set section.key=value, e.g. --set components.quotes.min_words=3.")
+    # --- E150-E199: pipeline components, saving/loading and packaging (issue 11) ---
+    E150 = ErrorCode("E150", "Config value {key} = {value!r} is invalid: {expected}.",
+                     "Fix {name} under components.{section} in the config, or pass --set "
+                     "{key}=VALUE.")
+    E151 = ErrorCode("E151", "Config value {key} is invalid: {detail}.",
+                     "Fix it in the config (compare configs/default.cfg), or pass --set "
+                     "{key}=VALUE.")
+    E152 = ErrorCode("E152", "Pipeline {name!r} could not be loaded: {detail}.",
+                     "Pass a .cfg file, a folder written by `claimtrace package --dir` / "
+                     "nlp.to_disk, or an installed pipeline package (e.g. en_claimtrace).")
+    E153 = ErrorCode("E153", "Saved component folder {path!r} lacks {what}.",
+                     "Save the pipeline again with nlp.to_disk (or `claimtrace package`); the "
+                     "folder is incomplete.")
+    E154 = ErrorCode("E154", "Building the pipeline package failed: {detail}.",
+                     "See the output above; `claimtrace package --help` lists the options.")
     E401 = ErrorCode("E401", "Gold path {path!r} does not exist.",
                      "Pass a brat folder (with text/ and attributions/), a gold .jsonl file or "
                      "a folder of them, e.g. --gold corpus/gold.")

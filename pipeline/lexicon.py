@@ -15,7 +15,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from .components.quotes import find_quoted_spans
+from .components.structure.marks import find_quoted_spans
 
 HEADER = (
     "# Cue verbs derived from attribution gold by `claimtrace lexicon derive`.\n"

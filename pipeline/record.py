@@ -11,53 +11,60 @@ from spacy.tokens import Doc, Span
 
 from . import SCHEMA_VERSION, __version__
 from .errors import ClaimtraceError
+from .normalise import NormalisedText
 from .paths import SCHEMA_PATH
-from .types import Claim, Quote, Speaker
+from .types import Actor, Claim, Quote, Speaker
 
 
-def original_offsets(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
-    """Map normalised character offsets to offsets in ``doc._.original_text``."""
-    offsets, ends = doc._.offset_map, doc._.offset_ends
-    if offsets is None:
-        return start_char, end_char
-    if end_char <= start_char:
-        return offsets[start_char], offsets[start_char]
-    return offsets[start_char], (ends[end_char - 1] if ends else offsets[end_char - 1] + 1)
+class OffsetMapper:
+    """Maps spans of the normalised ``doc.text`` to ``{start, end, text}`` in the original
+    input, through the normaliser's own offset map (``NormalisedText.to_original``)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc._.original_text if doc._.original_text is not None else doc.text
+        offsets, ends = doc._.offset_map, doc._.offset_ends
+        if offsets is None:  # a Doc made without the normalising tokenizer
+            offsets, ends = list(range(len(doc.text) + 1)), list(range(1, len(doc.text) + 1))
+        self.norm = NormalisedText(doc.text, offsets, ends)
+
+    def span(self, span: Span | None) -> dict[str, Any] | None:
+        """``{start, end, text}`` in original offsets (None for no span)."""
+        if span is None:
+            return None
+        start, end = self.norm.to_original(span.start_char, span.end_char)
+        return {"start": start, "end": end, "text": self.text[start:end]}
 
 
 def span_record(span: Span | None) -> dict[str, Any] | None:
-    """``{start, end, text}`` in original offsets."""
-    if span is None:
-        return None
-    doc = span.doc
-    start, end = original_offsets(doc, span.start_char, span.end_char)
-    text = doc._.original_text if doc._.original_text is not None else doc.text
-    return {"start": start, "end": end, "text": text[start:end]}
+    """``{start, end, text}`` of one span in original offsets."""
+    return None if span is None else OffsetMapper(span.doc).span(span)
 
 
-def _speaker_record(speaker: Speaker | None, names: dict[str, str]) -> dict[str, Any] | None:
+def _speaker_record(
+    speaker: Speaker | None, names: dict[str, str], spans: OffsetMapper
+) -> dict[str, Any] | None:
     if speaker is None:
         return None
     return {
-        "mention": span_record(speaker.mention),
+        "mention": spans.span(speaker.mention),
         "actor_id": speaker.actor_id,
         "name": names.get(speaker.actor_id) if speaker.actor_id else None,
-        "resolution": speaker.resolution,
+        "resolution": str(speaker.resolution),
     }
 
 
-def _quote_record(quote: Quote, names: dict[str, str]) -> dict[str, Any]:
+def _quote_record(quote: Quote, names: dict[str, str], spans: OffsetMapper) -> dict[str, Any]:
     return {
         "id": quote.id,
-        "type": quote.type,
-        **span_record(quote.content),
-        "cue": span_record(quote.cue),
-        "speaker": _speaker_record(quote.speaker, names),
+        "type": str(quote.type),
+        **spans.span(quote.content),
+        "cue": spans.span(quote.cue),
+        "speaker": _speaker_record(quote.speaker, names, spans),
         "continues": quote.continues,
     }
 
 
-def _scores_record(items: list | None, key: str) -> list[dict[str, Any]] | None:
+def _scores_record(items: tuple | None, key: str) -> list[dict[str, Any]] | None:
     """Serialise ``Stance``/``ActorStance`` lists; ``key`` names what each one is about."""
     if items is None:
         return None
@@ -76,16 +83,30 @@ def _scores_record(items: list | None, key: str) -> list[dict[str, Any]] | None:
     return out
 
 
-def _claim_record(claim: Claim, names: dict[str, str]) -> dict[str, Any]:
+def _claim_record(claim: Claim, names: dict[str, str], spans: OffsetMapper) -> dict[str, Any]:
     return {
         "id": claim.id,
         "quote_id": claim.quote_id,
-        "type": claim.type,
-        **span_record(claim.span),
-        "speaker": _speaker_record(claim.speaker, names),
-        "cue": span_record(claim.cue),
+        "type": str(claim.type),
+        **spans.span(claim.span),
+        "speaker": _speaker_record(claim.speaker, names, spans),
+        "cue": spans.span(claim.cue),
         "stance": _scores_record(claim.stance, "target"),
         "actor_stance": _scores_record(claim.actor_stance, "actor_id"),
+    }
+
+
+def _actor_record(actor: Actor, spans: OffsetMapper) -> dict[str, Any]:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "type": str(actor.type),
+        "mentions": [
+            {**spans.span(m), "kind": m.label_ or "name"}
+            for m in sorted(actor.mentions, key=lambda m: m.start)
+        ],
+        "roles": [spans.span(r) for r in actor.roles],
+        "affiliations": list(actor.affiliations),
     }
 
 
@@ -95,31 +116,19 @@ def doc_to_record(
     meta: dict[str, Any] | None = None,
     provenance: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The JSONL record of one annotated article."""
+    """The JSONL record of one annotated article (from what is stored on the Doc, so a Doc
+    restored from ``DocBin`` or ``doc.to_bytes`` gives the same record)."""
+    spans = OffsetMapper(doc)
     actors = doc._.actors or []
     names = {a.id: a.name for a in actors}
-    text = doc._.original_text if doc._.original_text is not None else doc.text
     return {
         "schema_version": SCHEMA_VERSION,
         "id": doc_id,
-        "text": text,
+        "text": spans.text,
         "meta": meta or {},
-        "actors": [
-            {
-                "id": a.id,
-                "name": a.name,
-                "type": a.type,
-                "mentions": [
-                    {**span_record(m), "kind": m.label_ or "name"}
-                    for m in sorted(a.mentions, key=lambda m: m.start)
-                ],
-                "roles": [span_record(r) for r in a.roles],
-                "affiliations": list(a.affiliations),
-            }
-            for a in actors
-        ],
-        "quotes": [_quote_record(q, names) for q in doc._.quotes or []],
-        "claims": [_claim_record(c, names) for c in doc._.claims or []],
+        "actors": [_actor_record(a, spans) for a in actors],
+        "quotes": [_quote_record(q, names, spans) for q in doc._.quotes or []],
+        "claims": [_claim_record(c, names, spans) for c in doc._.claims or []],
         "warnings": list(doc._.warnings or []),
         "provenance": provenance or {},
     }

@@ -1,40 +1,57 @@
-"""Loaders for the word lists and rule files in ``pipeline/resources`` (or any path a config
-names). Loaded once per path and cached: components share them."""
+"""Word lists and rule files: reading them (``pipeline/resources`` or any path a config names)
+and parsing their text. Components keep the raw text so that ``nlp.to_disk`` saves it with the
+pipeline (``pipeline.components.persist``); the parsers below turn it into what the rules use.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from .errors import ClaimtraceError, Errors
 from .paths import resolve
 
 
-def _read_lines(path: Path) -> list[str]:
+def read_resource(path: str) -> str:
+    """The text of a resource file (``resources:NAME`` or a path), or a coded error."""
+    p = resolve(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ClaimtraceError(Errors.E103, path=str(path), detail=exc.strerror or exc) from exc
+        raise ClaimtraceError(Errors.E103, path=str(p), detail=exc.strerror or exc) from exc
+
+
+def parse_lines(text: str) -> list[str]:
+    """Non-empty lines that are not ``#`` comments, right-stripped."""
+    lines = text.splitlines()
     return [ln.rstrip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def parse_word_list(text: str) -> frozenset[str]:
+    """A set of lowercase entries, one per line."""
+    return frozenset(ln.strip().lower() for ln in parse_lines(text))
+
+
+def parse_json(text: str, name: str = "<json>") -> dict:
+    """A JSON rule file (keys starting with ``_`` are comments)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ClaimtraceError(Errors.E103, path=name, detail=exc) from exc
+    return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
 @cache
 def load_json(path: str) -> dict:
     """Read a JSON rule file (keys starting with ``_`` are comments)."""
-    p = resolve(path)
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ClaimtraceError(Errors.E103, path=str(p), detail=exc) from exc
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    return parse_json(read_resource(path), str(resolve(path)))
 
 
 @cache
 def load_word_list(path: str) -> frozenset[str]:
     """A set of lowercase entries, one per line."""
-    return frozenset(ln.strip().lower() for ln in _read_lines(resolve(path)))
+    return parse_word_list(read_resource(path))
 
 
 def regular_inflections(lemma: str) -> set[str]:
@@ -84,16 +101,15 @@ class CueLexicon:
         return word in self.kind_of
 
 
-@cache
-def load_cue_lexicon(
-    path: str, derived_path: str | None = None, min_precision: float = 0.0, min_count: int = 1
+def parse_cue_lexicon(
+    hand: str, derived: str | None = None, min_precision: float = 0.0, min_count: int = 1
 ) -> CueLexicon:
-    """Read the hand list (``lemma<TAB>kind<TAB>irregular forms``) and, optionally, the derived
+    """Parse the hand list (``lemma<TAB>kind<TAB>irregular forms``) and, optionally, the derived
     list (``lemma<TAB>precision<TAB>count<TAB>relations``) into a :class:`CueLexicon`.
     Derived lemmas below ``min_precision`` are blocked, even when the hand list has them;
     derived lemmas seen fewer than ``min_count`` times are ignored (too few to judge)."""
     kind_of: dict[str, str] = {}
-    for line in _read_lines(resolve(path)):
+    for line in parse_lines(hand):
         parts = line.split("\t")
         lemma = parts[0].strip().lower()
         kind = parts[1].strip() if len(parts) > 1 and parts[1].strip() else "speech"
@@ -104,15 +120,23 @@ def load_cue_lexicon(
             kind_of.setdefault(form, kind)
     relations: dict[str, tuple[str, ...]] = {}
     blocked: set[str] = set()
-    if derived_path:
-        for line in _read_lines(resolve(derived_path)):
-            parts = line.split("\t")
-            lemma, precision, count = parts[0].strip().lower(), float(parts[1]), int(parts[2])
-            rels = tuple(r for r in (parts[3].split(",") if len(parts) > 3 else []) if r)
-            if count < min_count:
-                continue
-            if precision < min_precision:
-                blocked.add(lemma)
-            else:
-                relations[lemma] = rels or ("ccomp",)
+    for line in parse_lines(derived or ""):
+        parts = line.split("\t")
+        lemma, precision, count = parts[0].strip().lower(), float(parts[1]), int(parts[2])
+        rels = tuple(r for r in (parts[3].split(",") if len(parts) > 3 else []) if r)
+        if count < min_count:
+            continue
+        if precision < min_precision:
+            blocked.add(lemma)
+        else:
+            relations[lemma] = rels or ("ccomp",)
     return CueLexicon(kind_of, relations, frozenset(blocked))
+
+
+@cache
+def load_cue_lexicon(
+    path: str, derived_path: str | None = None, min_precision: float = 0.0, min_count: int = 1
+) -> CueLexicon:
+    """:func:`parse_cue_lexicon` of the files at ``path`` and ``derived_path``."""
+    derived = read_resource(derived_path) if derived_path else None
+    return parse_cue_lexicon(read_resource(path), derived, min_precision, min_count)

@@ -1,71 +1,113 @@
-"""Result records that the pipeline components attach to a ``Doc``.
+"""What the pipeline finds, as typed, read-only views over a ``Doc``.
 
-Spans are spaCy spans over the *normalised* text (``doc.text``); ``pipeline.record`` maps them
-back to offsets into the original input when serialising. Components fill these in order:
-actors -> quotes -> attribution (``Quote.speaker``) -> claims -> stance (``Claim.stance``).
+The Doc stores results as span groups and plain extension values (``pipeline.extensions``),
+which is what spaCy serialises; ``doc._.actors``, ``doc._.quotes`` and ``doc._.claims`` build
+these views from that storage, and assigning a list of them writes the storage. The views are
+frozen: change one with ``dataclasses.replace`` and assign the list again.
+
+Spans are over the *normalised* text (``doc.text``); ``pipeline.record`` maps them back to
+offsets into the original input when serialising.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from spacy.tokens import Span
 
-ACTOR_TYPES = ("PERSON", "ORG", "GPE", "NORP", "GROUP")
-QUOTE_TYPES = ("direct", "indirect", "mixed")
-RESOLUTIONS = (
-    "cue_subject",  # subject of the reporting verb: "X said ..."
-    "inverted_subject",  # "'...,' comments X"
-    "according_to",  # "according to X"
-    "colon_introducer",  # "X elaborates:" then the quote (same or next paragraph)
-    "continuation",  # quote with no cue of its own, continuing the previous speaker
-    "pronoun",  # he/she/they resolved to a recent compatible actor
-    "nominal",  # "the academic" resolved by role words
-    "unresolved",  # a speaker mention was found but no actor matched
-)
+
+class ActorType(StrEnum):
+    PERSON = "PERSON"
+    ORG = "ORG"
+    GPE = "GPE"
+    NORP = "NORP"
+    GROUP = "GROUP"
+
+
+class MentionKind(StrEnum):
+    NAME = "name"
+    PRONOUN = "pronoun"
+    NOMINAL = "nominal"
+
+
+class QuoteType(StrEnum):
+    DIRECT = "direct"  # all quoted
+    INDIRECT = "indirect"  # reported, no quote marks
+    MIXED = "mixed"  # reported with an embedded partial quote
+
+
+class CueKind(StrEnum):
+    """How a quote's cue was found (``Quote.how``); attribution picks the speaker by it."""
+
+    SYNTAX = "syntax"  # the cue governs the content in the parse: "X said (that) ..."
+    INVERTED = "inverted"  # "“…,” comments X" / "“…” X said."
+    DASH = "dash"  # "“…” ― Name" (reader comments, epigraphs)
+    COLON = "colon"  # "X said: “…”" in one paragraph
+    COLON_PARAGRAPH = "colon_paragraph"  # "X elaborates:" then the quote in the next paragraph
+    ACCORDING_TO = "according_to"  # "according to X"
+
+
+class Resolution(StrEnum):
+    """How a quote's speaker was decided (``Speaker.resolution``, schema field)."""
+
+    CUE_SUBJECT = "cue_subject"  # subject of the reporting verb: "X said ..."
+    INVERTED_SUBJECT = "inverted_subject"  # "'...,' comments X"
+    ACCORDING_TO = "according_to"  # "according to X"
+    COLON_INTRODUCER = "colon_introducer"  # "X elaborates:" then the quote
+    CONTINUATION = "continuation"  # no cue of its own: continues the previous speaker
+    PRONOUN = "pronoun"  # he/she/they resolved to a recent compatible actor
+    NOMINAL = "nominal"  # "the academic" resolved by role words
+    UNRESOLVED = "unresolved"  # a speaker mention was found but no actor matched
+
+
+ACTOR_TYPES = tuple(t.value for t in ActorType)
+QUOTE_TYPES = tuple(t.value for t in QuoteType)
+RESOLUTIONS = tuple(r.value for r in Resolution)
 STANCE_LABELS = ("favor", "against", "neutral")
 ACTOR_STANCE_LABELS = ("positive", "negative", "neutral")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Actor:
-    """A canonical actor: mentions of one person, organisation, place or group."""
+    """A canonical actor: mentions of one person, organisation, place or group.
+
+    ``mentions`` keep the order they were found in (label: the ``MentionKind``)."""
 
     id: str
     name: str
-    type: str
-    mentions: list[Span] = field(default_factory=list)
-    roles: list[Span] = field(default_factory=list)
-    affiliations: list[str] = field(default_factory=list)
+    type: ActorType
+    mentions: tuple[Span, ...] = ()
+    roles: tuple[Span, ...] = ()
+    affiliations: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Speaker:
     """Who a quote is attributed to and how that was decided."""
 
     mention: Span | None
     actor_id: str | None
-    resolution: str
+    resolution: Resolution
 
 
-@dataclass
+@dataclass(frozen=True)
 class Quote:
     """Attributed content: a direct quote, an indirect (reported) clause or a mixed one."""
 
     id: str
     content: Span
-    type: str
+    type: QuoteType
     cue: Span | None = None
     speaker: Speaker | None = None
-    # How the cue was found ("syntax", "inverted", "colon", "colon_paragraph", "according_to",
-    # "that_clause"); attribution uses it to pick the speaker. Not serialised.
-    how: str | None = None
+    # How the cue was found; None exactly when there is no cue.
+    how: CueKind | None = None
     # Id of the quote this one continues (same speaker, no cue of its own, or the same cue):
     # together they form one attribution, as "“A,” she said. “B.”" does in PolNeAR.
     continues: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stance:
     """A claim's stance toward one configured target."""
 
@@ -79,7 +121,7 @@ class Stance:
     gated: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class ActorStance:
     """A claim's sentiment toward one actor it mentions."""
 
@@ -89,15 +131,18 @@ class ActorStance:
     scores: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
-    """One attributed proposition (a sentence of quoted content or an indirect clause)."""
+    """One attributed proposition (a sentence of quoted content or an indirect clause).
+
+    ``speaker`` and ``cue`` are those of the quote ``quote_id``; ``stance``/``actor_stance``
+    are None until the stance component scores the claim."""
 
     id: str
     span: Span
     quote_id: str
-    type: str
+    type: QuoteType
     speaker: Speaker | None = None
     cue: Span | None = None
-    stance: list[Stance] | None = None
-    actor_stance: list[ActorStance] | None = None
+    stance: tuple[Stance, ...] | None = None
+    actor_stance: tuple[ActorStance, ...] | None = None

@@ -53,4 +53,4 @@ def test_shipped_word_lists_load():
     assert "president" in load_word_list("resources:titles.txt")
     assert "academic" in load_json("resources:person_nouns.json")["nominals"]
     assert load_json("resources:pronouns.json")["gender"]["she"] == "f"
-    assert load_json("resources:quote_rules.json")["min_words_cued"] >= 1
+    assert "newspaper" in load_word_list("resources:title_cues.txt")

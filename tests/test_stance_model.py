@@ -4,6 +4,7 @@ the `claimtrace stance predict` command."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import spacy
@@ -16,7 +17,7 @@ from pipeline.record import doc_to_record, validate_record
 from pipeline.stance.cli import app
 from pipeline.stance.component import StanceComponent, mentioned_actors
 from pipeline.stance.model import load_model
-from pipeline.types import Actor, Claim, Speaker
+from pipeline.types import Actor, Claim, Quote, QuoteType, Resolution, Speaker
 
 MODEL_DIR = REPO_ROOT / "models" / "stance"
 UKRAINE = "South Korea supplying weapons to Ukraine"
@@ -126,8 +127,8 @@ def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
     for extra in (["Vaccination should be compulsory"], None):
         doc = _doc_with_claims(blank_nlp, text, [(1, 17)])
         speaker_span = doc[19:23]
-        doc._.claims[0].speaker = Speaker(mention=speaker_span, actor_id="A1",
-                                          resolution="inverted_subject")
+        doc._.quotes = [Quote("Q1", doc[0:18], QuoteType.DIRECT, speaker=Speaker(
+            mention=speaker_span, actor_id="A1", resolution=Resolution.INVERTED_SUBJECT))]
         doc._.actors = [Actor("A1", "Yang Mu-jin", "PERSON", mentions=[speaker_span]),
                         Actor("A2", "South Korea", "GPE", mentions=[doc[7:9]]),
                         Actor("A3", "Kim Jong-un", "PERSON", mentions=[doc[24:28]])]
@@ -201,10 +202,10 @@ def test_without_the_gate_every_pair_is_classified(blank_nlp):
 
 def test_the_speaker_is_not_an_actor_of_their_own_claim(blank_nlp):
     doc = _doc_with_claim_texts(blank_nlp, "“I trust Seoul,” Kim said.", ["I trust Seoul"])
-    claim = doc._.claims[0]
     kim, me, seoul = doc[6:7], doc[1:2], doc[3:4]
     assert (kim.text, me.text, seoul.text) == ("Kim", "I", "Seoul")
-    claim.speaker = Speaker(mention=kim, actor_id="A1", resolution="cue_subject")
+    claim = replace(doc._.claims[0], speaker=Speaker(mention=kim, actor_id="A1",
+                                                     resolution=Resolution.CUE_SUBJECT))
     actors = [Actor("A1", "Kim", "PERSON", mentions=[me, kim]),
               Actor("A2", "Seoul", "GPE", mentions=[seoul])]
     assert [(a.id, m.text) for a, m in mentioned_actors(claim, actors)] == [("A2", "Seoul")]

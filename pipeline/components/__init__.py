@@ -1,3 +1,5 @@
-"""spaCy components of the claimtrace pipeline. Importing this package registers them."""
+"""spaCy components of the claimtrace pipeline, one folder per task. Importing this package
+registers them (an installed claimtrace also registers them through entry points, so
+``spacy.load`` finds them without this import)."""
 
-from . import actors, attribution, claims, paragraphs, quotes, tokenizer  # noqa: F401
+from . import actors, attribution, claims, quotes, structure, tokenizer  # noqa: F401

@@ -5,14 +5,17 @@ A relevance gate (``relevance.py``) first compares each claim's sentence context
 target; only pairs at or above ``relevance_threshold`` go to the cross-encoder, the rest are
 neutral (``gated``). ``relevance_threshold = null`` sends every pair to the cross-encoder."""
 
+import shutil
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.extensions import register_extensions
+from pipeline.errors import ClaimtraceError, Errors
+from pipeline.extensions import register_extensions, write_stance
 from pipeline.paths import resolve
 from pipeline.stance.data import TASK_LABELS
 from pipeline.stance.model import BASE_PACKAGE, StanceModel, load_model
@@ -22,8 +25,8 @@ from pipeline.types import Actor, ActorStance, Claim, Stance
 
 @Language.factory(
     "claimtrace_stance",
-    assigns=["doc._.claims"],
-    requires=["doc._.claims"],
+    assigns=["doc._.stance"],
+    requires=["doc._.claims", "doc._.actors"],
     default_config={"targets": [], "model": "models/stance", "batch_size": 64,
                     "actor_stance": True, "threads": 0, "bf16": "auto",
                     "relevance_threshold": DEFAULT_THRESHOLD, "relevance_model": BASE_PACKAGE},
@@ -69,7 +72,8 @@ def mentioned_actors(claim: Claim, actors: Iterable[Actor]) -> list[tuple[Actor,
 
 
 class StanceComponent:
-    """Fills ``claim.stance`` and ``claim.actor_stance`` for every claim of a doc."""
+    """Scores every claim of a doc; results go to ``doc._.stance`` (read through
+    ``doc._.claims``: ``Claim.stance``, ``Claim.actor_stance``)."""
 
     def __init__(self, targets: list[str], model: str = "models/stance", batch_size: int = 64,
                  actor_stance: bool = True, threads: int = 0, bf16: bool | str = "auto",
@@ -78,7 +82,8 @@ class StanceComponent:
         self.targets = [t for t in targets if t and t.strip()]
         self.relevance_threshold = relevance_threshold
         self.relevance_model = relevance_model
-        self.model_path = str(model)
+        self.model_path = str(model)  # as configured: provenance names the model by it
+        self.model_dir: Path | None = None  # the copy saved with the pipeline, once loaded
         self.batch_size = batch_size
         self.actor_stance = actor_stance
         self.threads = threads
@@ -90,10 +95,36 @@ class StanceComponent:
         return self.model_path
 
     @property
-    def model(self) -> StanceModel:
+    def classifier(self) -> StanceModel:
+        """The stance model, loaded on first use. (Not named ``model``: spaCy reads
+        ``component.model`` of every component while building a pipeline.)"""
+        if self.model_dir is not None:
+            return _cached_model(str(self.model_dir), self.bf16, self.threads)
         path = resolve(self.model_path)
         return _cached_model(str(path) if path.exists() else self.model_path, self.bf16,
                              self.threads)
+
+    # --- saved with the pipeline: nlp.to_disk copies a local model folder into DIR/stance ---
+    def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
+        """Copy the model folder (a local adapter or full model) into ``path/model``; a hub
+        id is not copied and stays a hub id."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        source = self.model_dir or resolve(self.model_path)
+        if source.is_dir():
+            target = path / "model"
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("README.md", "*.md"))
+
+    def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> "StanceComponent":
+        """Use the model saved in ``path/model`` (when one was saved)."""
+        saved = Path(path) / "model"
+        if saved.is_dir():
+            if not any(saved.iterdir()):
+                raise ClaimtraceError(Errors.E153, path=str(saved), what="the stance model files")
+            self.model_dir = saved
+        return self
 
     @property
     def gate(self) -> RelevanceGate | None:
@@ -130,55 +161,64 @@ class StanceComponent:
             if key not in index:
                 index[key] = len(unique)
                 unique.append(pair)
-        scored = self.model.score(unique, batch_size=self.batch_size)
+        scored = self.classifier.score(unique, batch_size=self.batch_size)
         return [scored[index[repr(sorted(pair.items()))]] for pair in pairs]
 
     def _score_docs(self, docs: list[Doc]) -> None:
-        # (claim, kind, target or actor id, slot in claim.stance, relevance)
-        jobs: list[tuple[Claim, str, str, int, float | None]] = []
+        # (claim slot, kind, target or actor id, slot in its stance list, relevance)
+        jobs: list[tuple[int, str, str, int, float | None]] = []
         pairs: list[dict] = []
-        claims = [(c, self.targets_for(doc)) for doc in docs for c in doc._.claims or []]
-        relevance = self._relevance(claims)
-        for (claim, targets), sims in zip(claims, relevance, strict=True):
-            claim.stance = [None] * len(targets) if targets else None  # filled in target order
-            context = claim_context(claim)
+        claims = [(doc, c, self.targets_for(doc)) for doc in docs for c in doc._.claims or []]
+        contexts = [claim_context(c) for _, c, _ in claims]  # once per claim
+        relevance = self._relevance([(ctx, t) for ctx, (_, _, t) in zip(contexts, claims,
+                                                                        strict=True)])
+        actors_of = {id(doc): doc._.actors for doc in docs}  # one view per doc, not per claim
+        stances: list[list[Stance | None] | None] = []
+        actor_stances: list[list[ActorStance] | None] = []
+        for k, ((doc, claim, targets), sims) in enumerate(zip(claims, relevance, strict=True)):
+            stances.append([None] * len(targets) if targets else None)  # filled in target order
+            context = contexts[k]
             for slot, (target, sim) in enumerate(zip(targets, sims, strict=True)):
                 if sim is not None and sim < self.relevance_threshold:
-                    claim.stance[slot] = Stance(target, "neutral", 1.0, {}, round(sim, 4), True)
+                    stances[k][slot] = Stance(target, "neutral", 1.0, {}, round(sim, 4), True)
                     continue
-                jobs.append((claim, "stance", target, slot, sim))
+                jobs.append((k, "stance", target, slot, sim))
                 pairs.append({"task": "stance", "target": target, "text": claim.span.text,
                               "context": context.text})
-            actors = claim.span.doc._.actors
+            actors = actors_of[id(doc)]
             if not self.actor_stance or actors is None:
-                claim.actor_stance = None
+                actor_stances.append(None)
                 continue
-            claim.actor_stance = []
+            actor_stances.append([])
             for actor, mention in mentioned_actors(claim, actors):
                 offset = context.start_char
-                jobs.append((claim, "actor", actor.id, -1, None))
+                jobs.append((k, "actor", actor.id, -1, None))
                 pairs.append({"task": "actor", "target": actor.name, "text": context.text,
                               "mention": (mention.start_char - offset,
                                           mention.end_char - offset)})
         probs = self._score_unique(pairs) if pairs else []
-        for (claim, kind, key, slot, sim), row in zip(jobs, probs, strict=True):
+        for (k, kind, key, slot, sim), row in zip(jobs, probs, strict=True):
             names = TASK_LABELS[kind]
-            best = max(range(len(names)), key=lambda k, row=row: row[k])
+            best = max(range(len(names)), key=lambda j, row=row: row[j])
             scores = {n: float(p) for n, p in zip(names, row, strict=True)}
             if kind == "stance":
-                claim.stance[slot] = Stance(key, names[best], float(row[best]), scores,
-                                            None if sim is None else round(sim, 4))
+                stances[k][slot] = Stance(key, names[best], float(row[best]), scores,
+                                          None if sim is None else round(sim, 4))
             else:
-                claim.actor_stance.append(ActorStance(key, names[best], float(row[best]), scores))
+                actor_stances[k].append(ActorStance(key, names[best], float(row[best]), scores))
+        for doc in docs:
+            results = {claim.id: (stances[k], actor_stances[k])
+                       for k, (d, claim, _) in enumerate(claims) if d is doc}
+            write_stance(doc, results)
 
-    def _relevance(self, claims: list[tuple[Claim, list[str]]]) -> list[list[float | None]]:
-        """Cosine of each claim context with each of its targets (None everywhere when the
+    def _relevance(self, claims: list[tuple[Span, list[str]]]) -> list[list[float | None]]:
+        """Cosine of each (claim context, targets) with each target (None everywhere when the
         gate is off); one embedding per distinct context however many targets it has."""
         todo = [i for i, (_, targets) in enumerate(claims) if targets]
         if not todo or self.relevance_threshold is None:
             return [[None] * len(targets) for _, targets in claims]
         gate = self.gate
-        vectors = gate.embed([claim_context(claims[i][0]).text for i in todo])
+        vectors = gate.embed([claims[i][0].text for i in todo])
         out: list[list[float | None]] = [[] for _ in claims]
         for i, vector in zip(todo, vectors, strict=True):
             out[i] = [float(x) for x in gate.target_embeddings(claims[i][1]) @ vector]

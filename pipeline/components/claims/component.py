@@ -1,29 +1,33 @@
-"""Claims: the attributed propositions. A direct quote gives one claim per sentence of quoted
-content; an indirect or mixed quote gives one claim for its reported clause."""
+"""``claimtrace_claims``: the attributed propositions (``doc.spans["claims"]``). A direct
+quote gives one claim per sentence of quoted content; an indirect or mixed quote gives one
+claim for its reported clause."""
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..docutils import trim
-from ..extensions import register_extensions
-from ..types import Claim, Quote
+from ...docutils import trim
+from ...extensions import register_extensions, write_claims
+from ...types import Claim, Quote, QuoteType
+from ..settings import whole
 
 
 @Language.factory(
     "claimtrace_claims",
     assigns=["doc._.claims", "doc.spans"],
-    requires=["doc._.quotes"],
+    requires=["doc._.quotes", "doc.sents"],
     default_config={"min_words": 3},
 )
 def make_claims(nlp: Language, name: str, min_words: int) -> "ClaimBuilder":
     register_extensions()
-    return ClaimBuilder(min_words)
+    return ClaimBuilder(whole(name, "min_words", min_words))
 
 
 class ClaimBuilder:
-    """Builds ``doc._.claims`` from attributed quotes (quotes with a speaker)."""
+    """Builds the claims of attributed quotes (quotes with a speaker).
 
-    def __init__(self, min_words: int) -> None:
+    ``min_words``: a sentence of a direct quote with fewer words joins the one before it."""
+
+    def __init__(self, min_words: int = 3) -> None:
         self.min_words = min_words
 
     def __call__(self, doc: Doc) -> Doc:
@@ -31,24 +35,16 @@ class ClaimBuilder:
         for quote in doc._.quotes or []:
             if quote.speaker is None:
                 continue
-            for span in self._propositions(quote):
-                claims.append(
-                    Claim(
-                        id=f"C{len(claims) + 1}",
-                        span=span,
-                        quote_id=quote.id,
-                        type=quote.type,
-                        speaker=quote.speaker,
-                        cue=quote.cue,
-                    )
-                )
-        doc._.claims = claims
-        doc.spans["claims"] = [c.span for c in claims]
+            for span in self.propositions(quote):
+                claims.append(Claim(id=f"C{len(claims) + 1}", span=span, quote_id=quote.id,
+                                    type=quote.type))
+        write_claims(doc, claims)
         return doc
 
-    def _propositions(self, quote: Quote) -> list[Span]:
+    def propositions(self, quote: Quote) -> list[Span]:
+        """The claim spans of one quote."""
         content = quote.content
-        if quote.type != "direct":
+        if quote.type != QuoteType.DIRECT:
             return [content]
         pieces: list[Span] = []
         for sent in content.sents:

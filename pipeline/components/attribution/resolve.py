@@ -1,0 +1,180 @@
+"""Resolving a speaker mention to a canonical actor: a name an actor already has, a pronoun
+(most recent compatible actor outside direct quotes and headings, gender-aware), a definite
+nominal ("the academic": the most recent person whose role matches), or a new actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from ...types import ActorType, MentionKind, Resolution, Speaker
+from ..actors.registry import ActorEntry, ActorRegistry
+from ..structure import DocIndex
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The word lists resolution uses (from ``pronouns.json`` and ``person_nouns.json``)."""
+
+    pronouns: dict[str, list[str]]  # pronoun -> actor types it can refer to
+    pronoun_gender: dict[str, str]
+    gender_words: dict[str, str]  # "mrs.", "spokeswoman" -> "f"
+    nominals: dict[str, list[str]]  # "academic" -> role words that match
+    person_nouns: frozenset[str]
+    org_nouns: frozenset[str]
+
+    @classmethod
+    def from_json(cls, pronouns: dict, person_nouns: dict) -> Lexicon:
+        return cls(
+            pronouns=pronouns["types"],
+            pronoun_gender=pronouns["gender"],
+            gender_words={w: g for g, words in pronouns["gender_words"].items() for w in words},
+            nominals=person_nouns["nominals"],
+            person_nouns=frozenset(person_nouns["person"]),
+            org_nouns=frozenset(person_nouns["organisation"]),
+        )
+
+
+@dataclass
+class Resolver:
+    """Resolution state for one document (made per call, never kept on the component)."""
+
+    lexicon: Lexicon
+    registry: ActorRegistry
+    index: DocIndex
+    in_direct: list[bool]
+    antecedents: dict[int, Span] = field(default_factory=dict)  # relative pronoun -> its NP
+    gender: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.gender = self._known_genders()
+
+    def resolve(self, mention: Span, resolution: Resolution) -> Speaker:
+        """The speaker a mention names; adds pronoun/nominal mentions and new actors."""
+        antecedent = self.antecedents.get(mention.start) if len(mention) == 1 else None
+        if antecedent is not None:
+            resolved = self.resolve(antecedent, resolution)
+            return Speaker(mention, resolved.actor_id, resolved.resolution)
+        actor = _actor_covering(mention, self.registry.actors)
+        if actor is not None:
+            return Speaker(mention, actor.id, resolution)
+        head = mention.root
+        lex = self.lexicon
+        if len(mention) == 1 and head.lower_ in lex.pronouns:
+            actor = self._antecedent(mention, lex.pronouns[head.lower_])
+            if actor is None:
+                return Speaker(mention, None, Resolution.UNRESOLVED)
+            gender = lex.pronoun_gender.get(head.lower_)
+            if gender:
+                self.gender.setdefault(actor.id, gender)
+            actor.mentions.append(self._mention(mention, MentionKind.PRONOUN))
+            return Speaker(mention, actor.id, Resolution.PRONOUN)
+        lemma = head.lemma_.lower()
+        if head.tag_ in ("NN", "NNP") and head.is_lower and _is_definite(mention):
+            actor = self._nominal_antecedent(mention, lex.nominals.get(lemma, []) + [lemma])
+            if actor is not None:
+                actor.mentions.append(self._mention(mention, MentionKind.NOMINAL))
+                return Speaker(mention, actor.id, Resolution.NOMINAL)
+        kind = MentionKind.NOMINAL if head.pos_ != "PROPN" else MentionKind.NAME
+        actor = self.registry.add(mention, self._type_of(mention), kind=kind)
+        return Speaker(mention, actor.id, resolution)
+
+    @staticmethod
+    def _mention(span: Span, kind: MentionKind) -> Span:
+        return Span(span.doc, span.start, span.end, label=str(kind))
+
+    def _type_of(self, mention: Span) -> ActorType:
+        head = mention.root
+        lemma = head.lemma_.lower()
+        plural = head.tag_ in ("NNS", "NNPS")
+        if lemma in self.lexicon.person_nouns or head.lower_ in self.lexicon.person_nouns:
+            return ActorType.GROUP if plural else ActorType.PERSON
+        if lemma in self.lexicon.org_nouns:
+            return ActorType.ORG
+        if head.pos_ == "PROPN" and all(
+            t.is_title or not t.is_alpha for t in mention if t.dep_ != "det"
+        ):
+            short = len(mention) <= 3 and mention[0].dep_ != "det"
+            return ActorType.PERSON if short else ActorType.ORG
+        return ActorType.GROUP if plural else ActorType.ORG
+
+    def _candidates(self, before: int) -> list[tuple[int, ActorEntry]]:
+        """(position, actor) for every mention before ``before`` that could be an antecedent:
+        not inside a direct quote, not in a heading; most recent first."""
+        out = []
+        for actor in self.registry.actors:
+            for m in actor.mentions:
+                if m.start >= before or self.in_direct[m.start] or self.index.in_heading(m.start):
+                    continue
+                out.append((m.start, actor))
+        out.sort(key=lambda x: x[0], reverse=True)
+        return out
+
+    def _antecedent(self, mention: Span, types: list[str]) -> ActorEntry | None:
+        plural = mention.root.lower_ in ("they", "them", "we")
+        gender = self.lexicon.pronoun_gender.get(mention.root.lower_)
+        for _, actor in self._candidates(mention.start):
+            if actor.type not in types:
+                continue
+            if plural and actor.type == ActorType.PERSON:
+                continue
+            if gender and self.gender.get(actor.id, gender) != gender:
+                continue
+            return actor
+        return None
+
+    def _known_genders(self) -> dict[str, str]:
+        """Genders that titles and role words reveal ("Mrs. Clinton", "spokeswoman")."""
+        out: dict[str, str] = {}
+        words = self.lexicon.gender_words
+        for actor in self.registry.actors:
+            names = [m for m in actor.mentions if m.label_ == MentionKind.NAME]
+            for span in actor.roles + names:
+                for tok in span:
+                    gender = words.get(tok.lower_)
+                    if gender:
+                        out.setdefault(actor.id, gender)
+                if span.start > 0 and (g := words.get(span.doc[span.start - 1].lower_)):
+                    out.setdefault(actor.id, g)
+        return out
+
+    def _nominal_antecedent(self, mention: Span, role_words: list[str]) -> ActorEntry | None:
+        head = mention.root.lemma_.lower()
+        people = [a for _, a in self._candidates(mention.start) if a.type == ActorType.PERSON]
+        seen: set[str] = set()
+        ordered = [a for a in people if not (a.id in seen or seen.add(a.id))]
+
+        def role_words_of(actor: ActorEntry) -> set[str]:
+            return {t.lower_ for r in actor.roles for t in r} | {
+                t.lemma_.lower() for r in actor.roles for t in r
+            }
+
+        for words in ({head}, {w.lower() for w in role_words}):  # the same noun first
+            for actor in ordered:
+                if role_words_of(actor) & words:
+                    return actor
+        return None
+
+
+def _is_definite(mention: Span) -> bool:
+    return any(t.lower_ in ("the", "this", "that") for t in mention[:2])
+
+
+def _actor_covering(mention: Span, actors: list[ActorEntry]) -> ActorEntry | None:
+    root = mention.root.i
+    inside: ActorEntry | None = None
+    for actor in actors:
+        for m in actor.mentions:
+            if m.label_ != MentionKind.NAME:
+                continue
+            if m.start <= root < m.end:
+                return actor
+            if (
+                inside is None
+                and actor.type in (ActorType.PERSON, ActorType.ORG)
+                and mention.start <= m.start
+                and m.end <= mention.end
+            ):
+                inside = actor  # "the National Security Council meeting" -> the council
+    return inside

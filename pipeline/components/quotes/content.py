@@ -1,0 +1,119 @@
+"""Extracting what a cue reports: the dependent its lexicon entry names (ccomp, xcomp, dobj,
+prep:for ...), the clause after "that" or a colon, and the content around "according to X"."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from ...docutils import is_line_break, next_token, trim
+from ...resources import CueLexicon
+
+
+def reported_clause(cue: Token, lexicon: CueLexicon, in_marks: list[bool]) -> Span | None:
+    """The content a cue reports, following the relations the lexicon lists for its
+    lemma (ccomp, xcomp, dobj, prep:for ...), then surface patterns ("X specifies that")."""
+    doc = cue.doc
+    for relation in lexicon.content_relations(cue.lemma_.lower()):
+        span = dependent_content(cue, relation)
+        if span is not None and len(span):
+            return drop_complementiser(trim(span, keep_quotes=True))
+    nxt = next_token(doc, cue.i + 1)
+    if nxt is not None and nxt.lower_ == "that":
+        end = clause_end(doc, nxt.i + 1)
+        return trim(doc[nxt.i + 1 : end], keep_quotes=True)
+    if nxt is not None and nxt.text == ":" and cue.pos_ in ("VERB", "NOUN"):
+        after = next_token(doc, nxt.i + 1)
+        if after is not None and after.sent == cue.sent and not in_marks[after.i]:
+            end = clause_end(doc, after.i)
+            return trim(doc[after.i : end], keep_quotes=True)
+    return None
+
+
+def dependent_content(cue: Token, relation: str) -> Span | None:
+    """The subtree of the cue's dependent named by ``relation`` ("ccomp", "prep:for"), or None.
+    A content that would contain the cue itself (a parse loop) is refused."""
+    doc = cue.doc
+    dep, _, word = relation.partition(":")
+    for child in cue.children:
+        if child.dep_ != dep or (word and child.lower_ != word):
+            continue
+        node = child
+        if word:  # the object of the preposition, not the preposition
+            objs = [g for g in child.children if g.dep_ in ("pobj", "pcomp")]
+            if not objs:
+                continue
+            node = objs[0]
+        span = doc[node.left_edge.i : node.right_edge.i + 1]
+        if dep == "oprd":  # "called him a liar": object and predicate together
+            objs = [g for g in cue.children if g.dep_ == "dobj" and g.i > cue.i]
+            if objs:
+                span = doc[
+                    min(objs[0].left_edge.i, span.start) : max(span.end, objs[0].right_edge.i + 1)
+                ]
+        elif dep == "dobj":  # "described X as a “disgrace”", "urged X to act": keep the complement
+            for sib in cue.rights:
+                if sib.i > node.i and (
+                    sib.dep_ in ("oprd", "xcomp")
+                    or (sib.dep_ == "prep" and sib.lower_ in ("as", "of", "for"))
+                ):
+                    span = doc[span.start : max(span.end, sib.right_edge.i + 1)]
+        if span.start <= cue.i < span.end:
+            continue
+        return span
+    return None
+
+
+def according_to_content(phrase: Span) -> Span | None:
+    """The content an "according to X" phrase sources: the longer of the clause before the
+    phrase and the clause after its source noun phrase, in the phrase's sentence."""
+    doc = phrase.doc
+    sent = phrase.sent
+    src_end = phrase.end
+    pobj = [t for t in phrase[-1].children if t.dep_ == "pobj"]
+    if pobj:
+        src_end = source_end(pobj[0])
+    before = trim(doc[sent.start : phrase.start], keep_quotes=True)
+    after = trim(doc[src_end : sent.end], keep_quotes=True)
+    content = after if len(after) >= len(before) else before
+    return content if len(content) >= 3 else None
+
+
+def whole_quotes(span: Span, in_marks: list[bool]) -> Span:
+    """Widen a content that cuts a quoted passage so that it keeps both quote marks."""
+    doc, start, end = span.doc, span.start, span.end
+    while start > 0 and in_marks[start] and in_marks[start - 1] and doc[start].text not in "“‘":
+        start -= 1
+    while end < len(doc) and in_marks[end - 1] and in_marks[end] and doc[end - 1].text not in "”’":
+        end += 1
+    return doc[start:end]
+
+
+def source_end(head: Token) -> int:
+    """End of a source noun phrase, without the appositions or clauses the parser may hang
+    on it ("according to X, the move reeks ..." often attaches the clause to X)."""
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ in ("appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "ccomp"):
+            break
+        end = child.right_edge.i + 1
+    return end
+
+
+def drop_complementiser(span: Span) -> Span:
+    """Drop a leading "that" complementiser."""
+    if (
+        len(span)
+        and span[0].lower_ in ("that",)
+        and span[0].dep_ in ("mark", "nsubj", "det", "dobj")
+    ):
+        return trim(span.doc[span.start + 1 : span.end], keep_quotes=True)
+    return span
+
+
+def clause_end(doc: Doc, start: int) -> int:
+    """End of the clause starting at ``start``: the sentence end, a colon/semicolon or a line."""
+    sent_end = doc[start].sent.end if start < len(doc) else len(doc)
+    for k in range(start, sent_end):
+        if doc[k].text in (";", ":") or is_line_break(doc[k]):
+            return k
+    return sent_end

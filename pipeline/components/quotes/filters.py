@@ -1,0 +1,69 @@
+"""What is not a quotation: titles ('the newspaper “The Daily Star”'), terms ('a “flag
+effect”'), scare-quoted labels ('what was described as a “temporary” closure'), and cues that
+report nobody's words ('This explains why', 'It is hard to see X as')."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+SUBSTANCE_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "PRON"}
+NON_AGENT_SUBJECTS = {"this", "that", "these", "those", "what"}
+WH_WORDS = ("what", "which", "who", "whom")
+
+
+def is_title(span: Span, title_cues: frozenset[str], max_tokens: int) -> bool:
+    """A short quoted span right after a title word ("the newspaper", "titled", "dubbed")."""
+    doc = span.doc
+    k = span.start - 1
+    while k >= 0 and (doc[k].is_space or doc[k].dep_ == "det" or doc[k].text in ",:"):
+        k -= 1
+    return k >= 0 and doc[k].lower_ in title_cues and len(span) <= max_tokens
+
+
+def only_a_term(content: Span, in_marks: list[bool], title_cues: frozenset[str],
+                min_words: int) -> bool:
+    """'mentions a “flag effect”', 'what she calls a “blue corridor”', 'the term “load
+    rating”': a short quoted term, named or introduced, and nothing else of substance."""
+    doc = content.doc
+    for t in content:
+        if t.text in ("“", "‘") and t.i > 0 and doc[t.i - 1].lower_ in title_cues:
+            return True
+    quoted = sum(1 for t in content if in_marks[t.i] and t.is_alpha)
+    rest = sum(
+        1
+        for t in content
+        if not in_marks[t.i] and t.pos_ in SUBSTANCE_POS and t.lower_ not in WH_WORDS
+    )
+    return rest == 0 and quoted < min_words
+
+
+def unsourced_label(cue: Token, content: Span, in_marks: list[bool], min_words: int) -> bool:
+    """'what was first described as a “temporary” closure': a passive cue with no agent
+    whose content is a phrase around a short quoted word is a scare-quoted label, not
+    anyone's reported words."""
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cue.children)
+    if not passive or any(c.dep_ == "agent" for c in cue.children):
+        return False
+    quoted = sum(1 for t in content if in_marks[t.i] and t.is_alpha)
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in content if not in_marks[t.i])
+    return not has_verb and quoted < min_words
+
+
+def has_non_agent_subject(cue: Token) -> bool:
+    """'This explains why ...': a demonstrative subject reports no one's words."""
+    return any(c.dep_ == "nsubj" and c.lower_ in NON_AGENT_SUBJECTS for c in cue.children)
+
+
+def impersonal(cue: Token) -> bool:
+    """'It is hard to see X as …', 'it is fair to say …': a cue under an impersonal adjective
+    reports nobody's words or beliefs."""
+    node = cue
+    for _ in range(2):
+        node = node.head
+        if node.pos_ == "ADJ" or any(c.dep_ == "acomp" for c in node.children):
+            subjects = [c for c in node.children if c.dep_ in ("nsubj", "expl")]
+            if node.pos_ == "ADJ":
+                subjects += [c for c in node.head.children if c.dep_ in ("nsubj", "expl")]
+            if any(c.lower_ == "it" for c in subjects):
+                return True
+    return False
