@@ -79,6 +79,8 @@ def _scores_record(items: tuple | None, key: str) -> list[dict[str, Any]] | None
         if getattr(item, "relevance", None) is not None:
             entry["relevance"] = item.relevance
             entry["gated"] = item.gated
+        if getattr(item, "method", None):
+            entry["method"] = item.method
         out.append(entry)
     return out
 

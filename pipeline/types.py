@@ -119,6 +119,8 @@ class Stance:
     # gated = below the threshold, so labelled neutral without running the classifier.
     relevance: float | None = None
     gated: bool = False
+    # Which stage decided: "gate", "first-pass" or "cross-encoder" (None in older records).
+    method: str | None = None
 
 
 @dataclass(frozen=True)

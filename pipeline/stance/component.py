@@ -1,9 +1,20 @@
 """spaCy component ``claimtrace_stance``: each claim's stance toward every target and its
 sentiment toward every actor it mentions, scored in batches across docs.
 
-A relevance gate (``relevance.py``) first compares each claim's sentence context with each
-target; only pairs at or above ``relevance_threshold`` go to the cross-encoder, the rest are
-neutral (``gated``). ``relevance_threshold = null`` sends every pair to the cross-encoder."""
+Three stages, cheapest first, each recorded in the entry's ``method``:
+
+1. ``gate``: the claim and each target are embedded with the base sentence encoder; pairs whose
+   cosine is below ``relevance_threshold`` are neutral (``gated``).
+2. ``first-pass``: a logistic-regression head on those same embeddings (``firstpass.npz`` next
+   to the model); where it is at least as sure as its dev-chosen threshold, its answer stands.
+3. ``cross-encoder``: the fine-tuned cross-encoder scores the remaining pairs, with calibrated
+   probabilities and its neutral (abstain) threshold.
+
+Stance work happens only for documents that have targets (config ``targets``, ``--target`` or
+``meta.targets``): without one, a claim's ``stance`` and ``actor_stance`` are null and no model is
+loaded. Every score is computed in fixed-shape batches, so an article's record never depends on
+the other articles of its batch.
+"""
 
 import shutil
 from collections.abc import Iterable, Iterator
@@ -11,38 +22,54 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline.components.settings import fraction, whole
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.extensions import register_extensions, write_stance
 from pipeline.paths import resolve
 from pipeline.stance.data import TASK_LABELS
+from pipeline.stance.firstpass import FirstPass
 from pipeline.stance.model import BASE_PACKAGE, StanceModel, load_model
 from pipeline.stance.relevance import DEFAULT_THRESHOLD, RelevanceGate, load_gate
 from pipeline.types import Actor, ActorStance, Claim, Stance
+
+GATE, FIRST_PASS, CROSS_ENCODER = "gate", "first-pass", "cross-encoder"
 
 
 @Language.factory(
     "claimtrace_stance",
     assigns=["doc._.stance"],
     requires=["doc._.claims", "doc._.actors"],
-    default_config={"targets": [], "model": "models/stance", "batch_size": 64,
+    default_config={"targets": [], "model": "models/stance", "batch_size": 8,
                     "actor_stance": True, "threads": 0, "bf16": "auto",
-                    "relevance_threshold": DEFAULT_THRESHOLD, "relevance_model": BASE_PACKAGE},
+                    "relevance_threshold": DEFAULT_THRESHOLD, "relevance_model": BASE_PACKAGE,
+                    "first_pass": True, "context": False},
 )
 def make_stance(nlp: Language, name: str, targets: list[str], model: str, batch_size: int,
                 actor_stance: bool, threads: int, bf16: bool | str,
-                relevance_threshold: float | None, relevance_model: str) -> "StanceComponent":
+                relevance_threshold: float | None, relevance_model: str, first_pass: bool,
+                context: bool) -> "StanceComponent":
     register_extensions()
+    batch_size = whole(name, "batch_size", batch_size, minimum=1)
+    threads = whole(name, "threads", threads)
+    if relevance_threshold is not None:
+        relevance_threshold = fraction(name, "relevance_threshold", relevance_threshold)
     return StanceComponent(targets, model, batch_size, actor_stance, threads, bf16,
-                           relevance_threshold, relevance_model)
+                           relevance_threshold, relevance_model, first_pass, context)
 
 
 @lru_cache(maxsize=4)
 def _cached_model(model: str, bf16: bool | str, threads: int) -> StanceModel:
     """One model per process and setting (loaded on first use, not at pipeline build)."""
     return load_model(model, bf16=bf16, threads=threads or None)
+
+
+@lru_cache(maxsize=4)
+def _cached_first_pass(model: str) -> FirstPass | None:
+    return FirstPass.load(Path(model)) if Path(model).is_dir() else None
 
 
 def claim_context(claim: Claim) -> Span:
@@ -75,10 +102,11 @@ class StanceComponent:
     """Scores every claim of a doc; results go to ``doc._.stance`` (read through
     ``doc._.claims``: ``Claim.stance``, ``Claim.actor_stance``)."""
 
-    def __init__(self, targets: list[str], model: str = "models/stance", batch_size: int = 64,
+    def __init__(self, targets: list[str], model: str = "models/stance", batch_size: int = 8,
                  actor_stance: bool = True, threads: int = 0, bf16: bool | str = "auto",
                  relevance_threshold: float | None = DEFAULT_THRESHOLD,
-                 relevance_model: str = BASE_PACKAGE) -> None:
+                 relevance_model: str = BASE_PACKAGE, first_pass: bool = True,
+                 context: bool = False) -> None:
         self.targets = [t for t in targets if t and t.strip()]
         self.relevance_threshold = relevance_threshold
         self.relevance_model = relevance_model
@@ -88,26 +116,37 @@ class StanceComponent:
         self.actor_stance = actor_stance
         self.threads = threads
         self.bf16 = bf16
+        self.use_first_pass = first_pass
+        self.context = context
 
     @property
     def model_id(self) -> str:
         """How the record's provenance names the stance model."""
         return self.model_path
 
+    def _model_location(self) -> str:
+        if self.model_dir is not None:
+            return str(self.model_dir)
+        path = resolve(self.model_path)
+        return str(path) if path.exists() else self.model_path
+
     @property
     def classifier(self) -> StanceModel:
         """The stance model, loaded on first use. (Not named ``model``: spaCy reads
         ``component.model`` of every component while building a pipeline.)"""
-        if self.model_dir is not None:
-            return _cached_model(str(self.model_dir), self.bf16, self.threads)
-        path = resolve(self.model_path)
-        return _cached_model(str(path) if path.exists() else self.model_path, self.bf16,
-                             self.threads)
+        return _cached_model(self._model_location(), self.bf16, self.threads)
+
+    @property
+    def first_pass(self) -> FirstPass | None:
+        """The first-pass head shipped with the model (None when off or absent)."""
+        if not self.use_first_pass or self.relevance_threshold is None:
+            return None
+        return _cached_first_pass(self._model_location())
 
     # --- saved with the pipeline: nlp.to_disk copies a local model folder into DIR/stance ---
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
-        """Copy the model folder (a local adapter or full model) into ``path/model``; a hub
-        id is not copied and stays a hub id."""
+        """Copy the model folder (a local model or adapter) into ``path/model``; a hub id is
+        not copied and stays a hub id."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         source = self.model_dir or resolve(self.model_path)
@@ -146,9 +185,9 @@ class StanceComponent:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
-        """Score all claims x targets (and actors) of ``batch_size`` docs in one batched pass."""
+        """Score all claims x targets (and actors) of a batch of docs in one pass."""
         docs = iter(docs)
-        while chunk := list(islice(docs, batch_size or self.batch_size)):
+        while chunk := list(islice(docs, batch_size or 16)):
             self._score_docs(chunk)
             yield from chunk
 
@@ -165,31 +204,38 @@ class StanceComponent:
         return [scored[index[repr(sorted(pair.items()))]] for pair in pairs]
 
     def _score_docs(self, docs: list[Doc]) -> None:
+        claims = [(doc, c, targets) for doc in docs if (targets := self.targets_for(doc))
+                  for c in doc._.claims or []]
+        if not claims:
+            return  # no stance asked for: nothing is scored, stance stays null
+        results: dict[int, list] = {k: [[None] * len(t), None]
+                                    for k, (_, _, t) in enumerate(claims)}
         # (claim slot, kind, target or actor id, slot in its stance list, relevance)
         jobs: list[tuple[int, str, str, int, float | None]] = []
         pairs: list[dict] = []
-        claims = [(doc, c, self.targets_for(doc)) for doc in docs for c in doc._.claims or []]
-        contexts = [claim_context(c) for _, c, _ in claims]  # once per claim
-        relevance = self._relevance([(ctx, t) for ctx, (_, _, t) in zip(contexts, claims,
-                                                                        strict=True)])
+        relevance, first = self._relevance_and_first_pass(claims)
         actors_of = {id(doc): doc._.actors for doc in docs}  # one view per doc, not per claim
-        stances: list[list[Stance | None] | None] = []
-        actor_stances: list[list[ActorStance] | None] = []
-        for k, ((doc, claim, targets), sims) in enumerate(zip(claims, relevance, strict=True)):
-            stances.append([None] * len(targets) if targets else None)  # filled in target order
-            context = contexts[k]
-            for slot, (target, sim) in enumerate(zip(targets, sims, strict=True)):
+        for k, (doc, claim, targets) in enumerate(claims):
+            context = claim_context(claim)
+            for slot, target in enumerate(targets):
+                sim = relevance[k][slot]
                 if sim is not None and sim < self.relevance_threshold:
-                    stances[k][slot] = Stance(target, "neutral", 1.0, {}, round(sim, 4), True)
+                    results[k][0][slot] = Stance(target, "neutral", 1.0, {}, round(sim, 4), True,
+                                                 GATE)
+                    continue
+                if first[k][slot] is not None:
+                    label, row = first[k][slot]
+                    results[k][0][slot] = Stance(target, label, float(max(row)),
+                                                 _named("stance", row), round(sim, 4), False,
+                                                 FIRST_PASS)
                     continue
                 jobs.append((k, "stance", target, slot, sim))
                 pairs.append({"task": "stance", "target": target, "text": claim.span.text,
-                              "context": context.text})
+                              "context": context.text if self.context else ""})
             actors = actors_of[id(doc)]
             if not self.actor_stance or actors is None:
-                actor_stances.append(None)
                 continue
-            actor_stances.append([])
+            results[k][1] = []
             for actor, mention in mentioned_actors(claim, actors):
                 offset = context.start_char
                 jobs.append((k, "actor", actor.id, -1, None))
@@ -197,29 +243,45 @@ class StanceComponent:
                               "mention": (mention.start_char - offset,
                                           mention.end_char - offset)})
         probs = self._score_unique(pairs) if pairs else []
-        for (k, kind, key, slot, sim), row in zip(jobs, probs, strict=True):
-            names = TASK_LABELS[kind]
-            best = max(range(len(names)), key=lambda j, row=row: row[j])
-            scores = {n: float(p) for n, p in zip(names, row, strict=True)}
+        labels = self.classifier.labels(pairs, probs) if pairs else []
+        for (k, kind, key, slot, sim), row, best in zip(jobs, probs, labels, strict=True):
+            name = TASK_LABELS[kind][best]
             if kind == "stance":
-                stances[k][slot] = Stance(key, names[best], float(row[best]), scores,
-                                          None if sim is None else round(sim, 4))
+                results[k][0][slot] = Stance(key, name, float(row[best]), _named(kind, row),
+                                             None if sim is None else round(sim, 4), False,
+                                             CROSS_ENCODER)
             else:
-                actor_stances[k].append(ActorStance(key, names[best], float(row[best]), scores))
+                results[k][1].append(ActorStance(key, name, float(row[best]),
+                                                 _named(kind, row)))
         for doc in docs:
-            results = {claim.id: (stances[k], actor_stances[k])
-                       for k, (d, claim, _) in enumerate(claims) if d is doc}
-            write_stance(doc, results)
+            write_stance(doc, {claim.id: tuple(results[k])
+                               for k, (d, claim, _) in enumerate(claims) if d is doc})
 
-    def _relevance(self, claims: list[tuple[Span, list[str]]]) -> list[list[float | None]]:
-        """Cosine of each (claim context, targets) with each target (None everywhere when the
-        gate is off); one embedding per distinct context however many targets it has."""
-        todo = [i for i, (_, targets) in enumerate(claims) if targets]
-        if not todo or self.relevance_threshold is None:
-            return [[None] * len(targets) for _, targets in claims]
+    def _relevance_and_first_pass(self, claims: list[tuple[Doc, Claim, list[str]]]):
+        """Per claim and target: the gate's cosine (None when the gate is off) and the first
+        pass's (label, probabilities) where it is confident (else None). One embedding per
+        distinct claim text, one per target, shared by both."""
+        none = [[None] * len(targets) for _, _, targets in claims]
         gate = self.gate
-        vectors = gate.embed([claims[i][0].text for i in todo])
-        out: list[list[float | None]] = [[] for _ in claims]
-        for i, vector in zip(todo, vectors, strict=True):
-            out[i] = [float(x) for x in gate.target_embeddings(claims[i][1]) @ vector]
-        return out
+        if gate is None:
+            return none, [row[:] for row in none]
+        claim_vectors = gate.embed([claim.span.text for _, claim, _ in claims])
+        first_pass = self.first_pass
+        relevance, first = [], []
+        for (_, _, targets), u in zip(claims, claim_vectors, strict=True):
+            v = gate.target_embeddings(targets)
+            sims = [float(x) for x in v @ u]
+            relevance.append(sims)
+            row: list = [None] * len(targets)
+            if first_pass is not None:
+                probs = first_pass.probs(np.repeat(u[None, :], len(targets), 0), v)
+                for slot, (p, ok) in enumerate(zip(probs, first_pass.confident(probs),
+                                                   strict=True)):
+                    if ok and sims[slot] >= self.relevance_threshold:
+                        row[slot] = (TASK_LABELS["stance"][int(p.argmax())], p.tolist())
+            first.append(row)
+        return relevance, first
+
+
+def _named(task: str, row) -> dict[str, float]:
+    return {n: float(p) for n, p in zip(TASK_LABELS[task], row, strict=True)}
