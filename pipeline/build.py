@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,13 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, Any]:
 
 
 def load_pipeline(
-    config_path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None
+    config_path: str | Path = DEFAULT_CONFIG,
+    overrides: dict[str, Any] | None = None,
+    exclude: Iterable[str] = (),
 ) -> Language:
     """Load ``config_path`` (relative paths resolve against the repo root) and assemble the
-    pipeline. The config hash and spaCy model name/version are kept in ``nlp.meta``."""
+    pipeline. The config hash and spaCy model name/version are kept in ``nlp.meta``.
+    Components named in ``exclude`` are never constructed (the config hash is unchanged)."""
     import pipeline.components  # noqa: F401  (registers the factories)
 
     register_extensions()
@@ -45,7 +49,9 @@ def load_pipeline(
     model_name = config["paths"]["spacy_model"]
     if not spacy.util.is_package(model_name) and not Path(model_name).exists():
         raise ClaimtraceError(Errors.E102, model=model_name)
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp = spacy.util.load_model_from_config(
+        config, auto_fill=True, validate=True, exclude=list(exclude)
+    )
     resolved = config.interpolate().to_str()
     nlp.meta["claimtrace"] = {
         "config_path": str(config_path),

@@ -8,16 +8,21 @@ neutral (``gated``). ``relevance_threshold = null`` sends every pair to the cros
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.extensions import register_extensions
 from pipeline.paths import resolve
-from pipeline.stance.data import TASK_LABELS
-from pipeline.stance.model import BASE_PACKAGE, StanceModel, load_model
-from pipeline.stance.relevance import DEFAULT_THRESHOLD, RelevanceGate, load_gate
+from pipeline.stance.config import BASE_PACKAGE
+from pipeline.stance.config import DEFAULT_RELEVANCE_THRESHOLD as DEFAULT_THRESHOLD
 from pipeline.types import Actor, ActorStance, Claim, Stance
+
+if TYPE_CHECKING:  # torch, transformers and datasets load on first scoring, not on import:
+    # spaCy imports every registered factory whenever it builds a pipeline (pipeline/runtime.py)
+    from pipeline.stance.model import StanceModel
+    from pipeline.stance.relevance import RelevanceGate
 
 
 @Language.factory(
@@ -37,8 +42,10 @@ def make_stance(nlp: Language, name: str, targets: list[str], model: str, batch_
 
 
 @lru_cache(maxsize=4)
-def _cached_model(model: str, bf16: bool | str, threads: int) -> StanceModel:
+def _cached_model(model: str, bf16: bool | str, threads: int) -> "StanceModel":
     """One model per process and setting (loaded on first use, not at pipeline build)."""
+    from pipeline.stance.model import load_model
+
     return load_model(model, bf16=bf16, threads=threads or None)
 
 
@@ -90,14 +97,16 @@ class StanceComponent:
         return self.model_path
 
     @property
-    def model(self) -> StanceModel:
+    def model(self) -> "StanceModel":
         path = resolve(self.model_path)
         return _cached_model(str(path) if path.exists() else self.model_path, self.bf16,
                              self.threads)
 
     @property
-    def gate(self) -> RelevanceGate | None:
+    def gate(self) -> "RelevanceGate | None":
         """The relevance gate, or None when ``relevance_threshold`` is null."""
+        from pipeline.stance.relevance import load_gate
+
         if self.relevance_threshold is None:
             return None
         return load_gate(self.relevance_model, self.bf16, self.threads or None)
@@ -161,6 +170,8 @@ class StanceComponent:
                               "mention": (mention.start_char - offset,
                                           mention.end_char - offset)})
         probs = self._score_unique(pairs) if pairs else []
+        from pipeline.stance.data import TASK_LABELS
+
         for (claim, kind, key, slot, sim), row in zip(jobs, probs, strict=True):
             names = TASK_LABELS[kind]
             best = max(range(len(names)), key=lambda k, row=row: row[k])

@@ -1,0 +1,172 @@
+"""Annotate chunks of articles in this process or in ``--workers N`` local processes.
+
+Both engines take chunks (lists of articles) in input order and yield each chunk's records in the
+same order, so the output does not depend on how many processes ran. Worker processes are
+started with ``spawn`` (a fresh interpreter: no inherited locks or torch threads), load the
+pipeline once each, and ignore Ctrl-C (the main process stops them). A worker that dies (killed,
+out of memory) costs a retry of the chunks it was running, not the job; a chunk that has killed
+its worker ``MAX_ATTEMPTS`` times becomes E016 error records.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from .annotate import RunSpec, annotate_articles, build_nlp
+from .errors import ClaimtraceError, Errors
+from .inputs import Article
+from .runtime import lean_imports, quiet_libraries
+
+MAX_ATTEMPTS = 3
+
+Records = list[dict[str, Any]]
+
+
+def abandoned_records(articles: list[Article], attempts: int, detail: str) -> Records:
+    """E016 error records for a chunk whose worker kept dying."""
+    from .record import error_record
+
+    return [
+        error_record(a.id, a.source, ClaimtraceError(
+            Errors.E016, name=a.source or a.id, attempts=attempts, detail=detail[:200]))
+        for a in articles
+    ]
+
+
+class InProcessEngine:
+    """The pipeline in this process (``--workers 1``, the default)."""
+
+    def __init__(self, spec: RunSpec, nlp=None) -> None:
+        self.spec = spec
+        self.nlp = nlp
+
+    def start(self) -> None:
+        from .record import provenance_of
+
+        if self.nlp is None:
+            self.nlp = build_nlp(self.spec)
+        self.provenance = provenance_of(self.nlp)
+
+    def map(self, chunks: Iterator[list[Article]]) -> Iterator[Records]:
+        for articles in chunks:
+            yield annotate_articles(self.nlp, articles, list(self.spec.targets), self.provenance)
+
+    def close(self) -> None:
+        """Nothing to stop."""
+
+
+# -- worker process side -------------------------------------------------------------------
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(spec: RunSpec) -> None:
+    """Runs once in each worker process: load the pipeline it will use for every chunk."""
+    from .record import provenance_of
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    quiet_libraries()
+    lean_imports()
+    nlp = build_nlp(spec)
+    _STATE.update(nlp=nlp, provenance=provenance_of(nlp), targets=list(spec.targets))
+
+
+def _annotate_in_worker(articles: list[Article]) -> Records:
+    return annotate_articles(_STATE["nlp"], articles, _STATE["targets"], _STATE["provenance"])
+
+
+# -- main process side ---------------------------------------------------------------------
+class _Job:
+    """One chunk on its way through the pool."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = articles
+        self.attempts = 0
+        self.future: Future | None = None
+        self.records: Records | None = [] if not articles else None
+
+
+class ProcessEngine:
+    """``workers`` local processes, each with its own pipeline; results in input order."""
+
+    def __init__(self, spec: RunSpec, workers: int, window: int | None = None) -> None:
+        self.spec = spec
+        self.workers = workers
+        self.window = window or 2 * workers + 1  # chunks in flight: enough to keep all busy
+        self.pool: ProcessPoolExecutor | None = None
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(self.spec,),
+        )
+
+    def _submit(self, job: _Job) -> None:
+        job.attempts += 1
+        job.future = self.pool.submit(_annotate_in_worker, job.articles)
+
+    def _restart(self, inflight: deque[_Job], reason: str) -> None:
+        """A worker died: start a new pool and resubmit every unfinished chunk."""
+        self._kill()
+        self.restarts += 1
+        self.start()
+        for job in inflight:
+            if job.records is not None:
+                continue
+            future = job.future
+            if future is not None and future.done() and future.exception() is None:
+                job.records = future.result()
+            elif job.attempts >= MAX_ATTEMPTS:
+                job.records = abandoned_records(job.articles, job.attempts, reason)
+            else:
+                self._submit(job)
+
+    def map(self, chunks: Iterator[list[Article]]) -> Iterator[Records]:
+        inflight: deque[_Job] = deque()
+        chunks = iter(chunks)
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < self.window:
+                articles = next(chunks, None)
+                if articles is None:
+                    exhausted = True
+                    break
+                job = _Job(articles)
+                if job.records is None:
+                    self._submit(job)
+                inflight.append(job)
+            if not inflight:
+                return
+            head = inflight[0]
+            if head.records is None:
+                try:
+                    head.records = head.future.result()
+                except BrokenProcessPool as exc:
+                    self._restart(inflight, f"worker process died: {exc}")
+                    continue
+            inflight.popleft()
+            yield head.records
+
+    def _kill(self) -> None:
+        """Stop the pool now, terminating its processes (they may be mid-chunk)."""
+        if self.pool is None:
+            return
+        processes = list(getattr(self.pool, "_processes", {}).values())
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=10)
+        self.pool = None
+
+    def close(self) -> None:
+        self._kill()
