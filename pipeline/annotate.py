@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from .errors import ClaimtraceError, Errors
+from .errors import ClaimtraceError, ErrorCode, Errors
 from .inputs import Article, InputFailure, article_targets
 from .runtime import lean_imports
 
@@ -30,6 +30,7 @@ class RunSpec:
 
     config: str
     overrides_json: str = "{}"
+    config_name: str = ""  # the config as the user named it, for messages
     targets: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_chars: int = 1_000_000
@@ -41,17 +42,53 @@ class RunSpec:
 
 
 def build_nlp(spec: RunSpec) -> Language:
-    """Load the pipeline ``spec`` describes (coded errors for a bad config)."""
+    """Load the pipeline ``spec`` describes; a bad config raises a coded error (E101-E103,
+    E111 for what spaCy's own validation rejects, such as an unknown ``--set`` key)."""
     lean_imports()
+    from catalogue import RegistryError
+    from confection import ConfigValidationError
+
     from .build import load_pipeline
 
-    nlp = load_pipeline(spec.config, spec.overrides, exclude=spec.exclude)
+    try:
+        nlp = load_pipeline(spec.config, spec.overrides, exclude=spec.exclude)
+    except (ConfigValidationError, RegistryError, ValueError, TypeError, KeyError) as exc:
+        raise ClaimtraceError(
+            Errors.E111, path=spec.config_name or spec.config, detail=short_reason(exc)
+        ) from exc
     # The normaliser may add a few characters (spaces around dashes), so leave room above the
     # run's own --max-chars check; spaCy's default limit is 1,000,000.
     nlp.max_length = max(nlp.max_length, 2 * spec.max_chars + 1)
     if spec.one_thread and "stance" in nlp.pipe_names and not nlp.get_pipe("stance").threads:
         nlp.get_pipe("stance").threads = 1  # one torch thread per process when several run
     return nlp
+
+
+def short_reason(exc: BaseException) -> str:
+    """A one-line reason from spaCy's and confection's multi-line config errors."""
+    errors = getattr(exc, "errors", None)
+    if errors:
+        where = f"{exc.parent} " if getattr(exc, "parent", None) else ""
+        parts = [
+            f"{where}key {'.'.join(str(x) for x in e.get('loc', []))!r}: {e.get('msg', '')}"
+            for e in errors
+        ]
+        return "; ".join(parts)[:300]
+    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+    return " ".join(lines)[:300] or exc.__class__.__name__
+
+
+def error_as_dict(exc: BaseException) -> dict[str, str]:
+    """A coded error as plain data, to send from a worker process (E009 if it is not coded)."""
+    if isinstance(exc, ClaimtraceError):
+        return exc.to_dict()
+    return ClaimtraceError(Errors.E009, name="the pipeline", detail=repr(exc)[:300]).to_dict()
+
+
+def error_from_dict(data: dict[str, str]) -> ClaimtraceError:
+    """The coded error a worker process sent as :func:`error_as_dict`."""
+    literal = ErrorCode(data["code"], "{message}", "{hint}")
+    return ClaimtraceError(literal, message=data["message"], hint=data["hint"])
 
 
 def _make_doc(nlp: Language, article: Article, extra_targets: list[str]) -> Doc:

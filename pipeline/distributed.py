@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from .annotate import RunSpec, annotate_articles, build_nlp
+from .annotate import RunSpec, annotate_articles, build_nlp, error_as_dict, error_from_dict
 from .errors import ClaimtraceError, Errors
 from .inputs import Article
 from .runtime import lean_imports, quiet_libraries
@@ -40,6 +40,16 @@ def _worker_pipeline(spec: RunSpec) -> tuple[Any, dict[str, Any]]:
     lean_imports()
     nlp = build_nlp(spec)
     return nlp, provenance_of(nlp)
+
+
+def prepare_worker(spec: RunSpec) -> dict[str, Any]:
+    """Run on a worker before the job: build the pipeline and return its config hash, or the
+    coded error that stopped it (as plain data: exceptions do not always survive pickling)."""
+    try:
+        _nlp, provenance = _worker_pipeline(spec)
+    except Exception as exc:  # noqa: BLE001  -- raised again in the main process
+        return {"error": error_as_dict(exc)}
+    return {"config_hash": provenance["config_hash"]}
 
 
 def annotate_chunk(articles: list[Article], spec: RunSpec) -> Records:
@@ -60,8 +70,10 @@ class DaskEngine:
         self.scratch: str | None = None
         self._saved_env: str | None = None
 
-    def start(self) -> None:
-        """Start the LocalCluster or connect to the scheduler (E118 / E119 when impossible)."""
+    def start(self) -> str:
+        """Start the LocalCluster or connect to the scheduler (E118 / E119 when impossible),
+        and build the pipeline on one worker (a bad config raises its coded error here, before
+        any output is touched); returns the config hash."""
         try:
             import dask
             from dask.distributed import Client, LocalCluster
@@ -94,6 +106,15 @@ class DaskEngine:
             raise
         n_workers = len(self.client.scheduler_info().get("workers", {})) or self.workers
         self.window = 2 * max(n_workers, 1) + 1
+        try:
+            answer = self.client.submit(prepare_worker, self.spec, pure=False).result()
+        except BaseException:
+            self.close()
+            raise
+        if "error" in answer:
+            self.close()
+            raise error_from_dict(answer["error"])
+        return answer["config_hash"]
 
     def map(self, chunks: Iterator[list[Article]]) -> Iterator[Records]:
         from distributed import KilledWorker

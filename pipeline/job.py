@@ -32,7 +32,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import SCHEMA_VERSION, __version__
-from .annotate import RunSpec, build_nlp, failure_record
+from .annotate import RunSpec, failure_record, short_reason
 from .errors import ClaimtraceError, Errors
 from .inputs import (
     DEFAULT_MAX_CHARS,
@@ -180,7 +180,7 @@ def _stance_components(config: str, overrides: dict[str, Any]) -> tuple[list[str
     try:
         cfg = spacy.util.load_config(path, overrides=overrides, interpolate=True)
     except (ConfigValidationError, ValueError, KeyError) as exc:
-        raise ClaimtraceError(Errors.E111, path=config, detail=_short(exc)) from exc
+        raise ClaimtraceError(Errors.E111, path=config, detail=short_reason(exc)) from exc
     components = cfg.get("components", {})
     names = [
         n for n in cfg.get("nlp", {}).get("pipeline", [])
@@ -190,24 +190,9 @@ def _stance_components(config: str, overrides: dict[str, Any]) -> tuple[list[str
     return names, targets
 
 
-def _short(exc: BaseException) -> str:
-    """A one-line reason from spaCy's and confection's multi-line config errors."""
-    errors = getattr(exc, "errors", None)
-    if errors:
-        parts = [
-            f"{'.'.join(str(x) for x in e.get('loc', []))}: {e.get('msg', '')}" for e in errors
-        ]
-        return "; ".join(parts)[:300]
-    lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
-    return " ".join(lines)[:300] or exc.__class__.__name__
-
-
-def plan_run(opts: JobOptions, reader: InputReader, reporter: Reporter) -> tuple[RunSpec, Any]:
-    """Check the config (E101-E104, E111), decide whether the run needs stance, and build the
-    pipeline once in this process (which proves the config; reused for ``--workers 1``)."""
-    from catalogue import RegistryError
-    from confection import ConfigValidationError
-
+def plan_run(opts: JobOptions, reader: InputReader, reporter: Reporter) -> RunSpec:
+    """Read the config (E101, E104, E111), decide whether the run needs stance at all, and
+    describe the pipeline every process of the run builds."""
     from .build import parse_overrides
     from .paths import resolve
 
@@ -221,22 +206,18 @@ def plan_run(opts: JobOptions, reader: InputReader, reporter: Reporter) -> tuple
         if any(key.startswith(f"components.{n}.") for n in exclude):
             reporter.say(f"note: --set {key} is not checked: the stance component is left out "
                          "of this run (no stance targets)")
-    spec = RunSpec(
+    return RunSpec(
         config=str(resolve(opts.config)),
         overrides_json=json.dumps(overrides, sort_keys=True),
+        config_name=opts.config,
         targets=tuple(t.strip() for t in opts.targets),
         exclude=exclude,
         max_chars=opts.max_chars,
         one_thread=bool(opts.dask) or (opts.workers or 1) > 1,
     )
-    try:
-        nlp = build_nlp(spec)
-    except (ConfigValidationError, RegistryError, ValueError, TypeError) as exc:
-        raise ClaimtraceError(Errors.E111, path=opts.config, detail=_short(exc)) from exc
-    return spec, nlp
 
 
-def make_engine(opts: JobOptions, spec: RunSpec, nlp):
+def make_engine(opts: JobOptions, spec: RunSpec):
     """The engine the options ask for (not started)."""
     if opts.dask:
         from .distributed import DaskEngine
@@ -248,7 +229,7 @@ def make_engine(opts: JobOptions, spec: RunSpec, nlp):
         return ProcessEngine(spec, opts.workers)
     from .workers import InProcessEngine
 
-    return InProcessEngine(spec, nlp)
+    return InProcessEngine(spec)
 
 
 def item_digest(item: InputItem) -> bytes:
@@ -295,11 +276,15 @@ def run_job(opts: JobOptions, reporter: Reporter | None = None, stdout=None) -> 
                 opts.inputs, opts.max_chars, ids=opts.ids, exclude=own_files(opts.output),
                 on_skip=reporter.skip, stdin_path=stdin_path,
             )
-            spec, nlp = plan_run(opts, reader, reporter)
+            spec = plan_run(opts, reader, reporter)
+            if opts.output != "-":  # an interrupted run that cannot be resumed: say so first
+                FileSink(opts.output, {}, resume=False).check_resumable(opts.resume)
+            engine = make_engine(opts, spec)
+            config_hash = engine.start()
             run_key = {
                 "claimtrace": __version__,
                 "schema_version": SCHEMA_VERSION,
-                "config_hash": nlp.meta["claimtrace"]["config_hash"],
+                "config_hash": config_hash,
                 "targets": list(spec.targets),
                 "excluded": list(spec.exclude),
                 "batch_size": opts.batch_size,
@@ -311,9 +296,6 @@ def run_job(opts: JobOptions, reporter: Reporter | None = None, stdout=None) -> 
             else:
                 sink = FileSink(opts.output, run_key, opts.resume)
                 sink.check()
-            engine = make_engine(opts, spec, nlp)
-            nlp = None  # workers build their own: this one only proved the config
-            engine.start()
         except ClaimtraceError as err:
             reporter.problem(err)
             return EXIT_USAGE

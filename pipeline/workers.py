@@ -18,7 +18,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from .annotate import RunSpec, annotate_articles, build_nlp
+from .annotate import RunSpec, annotate_articles, build_nlp, error_as_dict, error_from_dict
 from .errors import ClaimtraceError, Errors
 from .inputs import Article
 from .runtime import lean_imports, quiet_libraries
@@ -42,16 +42,17 @@ def abandoned_records(articles: list[Article], attempts: int, detail: str) -> Re
 class InProcessEngine:
     """The pipeline in this process (``--workers 1``, the default)."""
 
-    def __init__(self, spec: RunSpec, nlp=None) -> None:
+    def __init__(self, spec: RunSpec) -> None:
         self.spec = spec
-        self.nlp = nlp
+        self.nlp = None
 
-    def start(self) -> None:
+    def start(self) -> str:
+        """Build the pipeline (coded errors for a bad config); returns its config hash."""
         from .record import provenance_of
 
-        if self.nlp is None:
-            self.nlp = build_nlp(self.spec)
+        self.nlp = build_nlp(self.spec)
         self.provenance = provenance_of(self.nlp)
+        return self.provenance["config_hash"]
 
     def map(self, chunks: Iterator[list[Article]]) -> Iterator[Records]:
         for articles in chunks:
@@ -66,14 +67,26 @@ _STATE: dict[str, Any] = {}
 
 
 def _init_worker(spec: RunSpec) -> None:
-    """Runs once in each worker process: load the pipeline it will use for every chunk."""
+    """Runs once in each worker process: load the pipeline it will use for every chunk. A
+    failure is kept (not raised, which would only break the pool) for :func:`_ready` to report."""
     from .record import provenance_of
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
     quiet_libraries()
     lean_imports()
-    nlp = build_nlp(spec)
+    try:
+        nlp = build_nlp(spec)
+    except Exception as exc:  # noqa: BLE001  -- reported by _ready() in the main process
+        _STATE["error"] = error_as_dict(exc)
+        return
     _STATE.update(nlp=nlp, provenance=provenance_of(nlp), targets=list(spec.targets))
+
+
+def _ready() -> dict[str, Any]:
+    """The worker's config hash, or the coded error that stopped it building the pipeline."""
+    if "error" in _STATE:
+        return {"error": _STATE["error"]}
+    return {"config_hash": _STATE["provenance"]["config_hash"]}
 
 
 def _annotate_in_worker(articles: list[Article]) -> Records:
@@ -101,7 +114,21 @@ class ProcessEngine:
         self.pool: ProcessPoolExecutor | None = None
         self.restarts = 0
 
-    def start(self) -> None:
+    def start(self) -> str:
+        """Start the processes and wait until one has built the pipeline (a bad config raises
+        its coded error here, before any output is touched); returns the config hash."""
+        self._start_pool()
+        try:
+            answer = self.pool.submit(_ready).result()
+        except BrokenProcessPool as exc:
+            raise ClaimtraceError(
+                Errors.E009, name="a worker process", detail=f"it died while starting: {exc}"
+            ) from exc
+        if "error" in answer:
+            raise error_from_dict(answer["error"])
+        return answer["config_hash"]
+
+    def _start_pool(self) -> None:
         self.pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -117,7 +144,7 @@ class ProcessEngine:
         """A worker died: start a new pool and resubmit every unfinished chunk."""
         self._kill()
         self.restarts += 1
-        self.start()
+        self._start_pool()
         for job in inflight:
             if job.records is not None:
                 continue
