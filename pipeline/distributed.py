@@ -7,8 +7,8 @@ finished JSONL records, so only plain data crosses process boundaries. Records c
 input order, identical to a local run. A worker that dies mid-chunk is replaced by its nanny and
 the scheduler reruns the chunk (up to ``distributed.scheduler.allowed-failures`` times; after
 that the chunk's articles get E016 error records). Every scratch folder Dask makes lives in one
-temporary folder that is deleted at the end. Remote workers need the same claimtrace install and
-the config file at the same path.
+temporary folder that is deleted at the end (or, after a kill -9, by the next Dask run). Remote
+workers need the same claimtrace install and the config file at the same path.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .annotate import RunSpec, annotate_articles, build_nlp, error_as_dict, error_from_dict
@@ -29,6 +30,9 @@ from .errors import ClaimtraceError, Errors
 from .inputs import Article
 from .runtime import lean_imports, quiet_libraries
 from .workers import Records, abandoned_records
+
+SCRATCH_PREFIX = "claimtrace-dask-"
+OWNER_FILE = "claimtrace-owner.pid"
 
 
 @lru_cache(maxsize=2)
@@ -79,7 +83,9 @@ class DaskEngine:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:
             raise ClaimtraceError(Errors.E119, detail=str(exc)) from exc
-        self.scratch = tempfile.mkdtemp(prefix="claimtrace-dask-")
+        _remove_stale_scratch()
+        self.scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+        Path(self.scratch, OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
         self._saved_env = os.environ.get("DASK_TEMPORARY_DIRECTORY")
         os.environ["DASK_TEMPORARY_DIRECTORY"] = self.scratch  # inherited by worker processes
         self._config = dask.config.set({"temporary-directory": self.scratch})
@@ -168,6 +174,22 @@ class DaskEngine:
             else:
                 os.environ["DASK_TEMPORARY_DIRECTORY"] = self._saved_env
             self._config.__exit__(None, None, None)
+
+
+def _remove_stale_scratch() -> None:
+    """Delete scratch folders of claimtrace runs that were killed (kill -9 leaves no chance to
+    clean up): those whose owner process no longer exists."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not ours to judge
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # alive, another user's
 
 
 def _allowed_failures() -> int:

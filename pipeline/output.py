@@ -128,10 +128,14 @@ class FileSink:
         if not resume:
             FileSink(self.output, self.run_key, resume=False).check()
 
-    def _read_state(self) -> tuple[dict[str, Any] | None, list[ChunkEntry], list[int]]:
+    def _read_state(
+        self, partial_existed: bool | None = None
+    ) -> tuple[dict[str, Any] | None, list[ChunkEntry], list[int]]:
         """The index header and chunks of an interrupted run (None, [], [] when there is none
         worth keeping); raises E115 (no --resume) or E116 (cannot be continued)."""
-        if not self.index.exists() or not self.partial.exists():
+        if partial_existed is None:
+            partial_existed = self.partial.exists()
+        if not self.index.exists() or not partial_existed:
             return None, [], []  # no run, or one that finished but had not deleted its index
         header, chunks, ends = _parse_index(self.index.read_bytes())
         if header is None or not chunks:
@@ -160,6 +164,7 @@ class FileSink:
     def open(self) -> list[ChunkEntry]:
         """Create or reopen the partial files (locked against a second run) and return the
         chunks kept from an interrupted run, in order."""
+        partial_existed = self.partial.exists()
         try:
             data = open(self.partial, "a+b")  # noqa: SIM115  -- held open for the whole run
         except OSError as exc:
@@ -171,7 +176,7 @@ class FileSink:
             raise ClaimtraceError(Errors.E120, output=str(self.output)) from exc
         self._data = data
         try:
-            header, chunks, ends = self._read_state()
+            header, chunks, ends = self._read_state(partial_existed)
             if header is None:
                 self._start_fresh()
             else:

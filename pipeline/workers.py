@@ -11,7 +11,10 @@ its worker ``MAX_ATTEMPTS`` times becomes E016 error records.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -66,12 +69,13 @@ class InProcessEngine:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(spec: RunSpec) -> None:
+def _init_worker(spec: RunSpec, parent: int) -> None:
     """Runs once in each worker process: load the pipeline it will use for every chunk. A
     failure is kept (not raised, which would only break the pool) for :func:`_ready` to report."""
     from .record import provenance_of
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl-C
+    _exit_with_parent(parent)
     quiet_libraries()
     lean_imports()
     try:
@@ -80,6 +84,18 @@ def _init_worker(spec: RunSpec) -> None:
         _STATE["error"] = error_as_dict(exc)
         return
     _STATE.update(nlp=nlp, provenance=provenance_of(nlp), targets=list(spec.targets))
+
+
+def _exit_with_parent(parent: int, interval: float = 0.5) -> None:
+    """End this worker when the main process ``parent`` is gone (kill -9 gives it no chance to
+    stop its workers, and a worker waiting for work would otherwise wait forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="claimtrace-parent-watch", daemon=True).start()
 
 
 def _ready() -> dict[str, Any]:
@@ -133,7 +149,7 @@ class ProcessEngine:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(self.spec,),
+            initargs=(self.spec, os.getpid()),
         )
 
     def _submit(self, job: _Job) -> None:
