@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano evaluate train-stance clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-batch evaluate train-stance clean
 
 install: $(VENV)/.installed
 
@@ -65,6 +65,10 @@ bench: install
 
 bench-doccano: install doccano-install
 	$(BIN)/python benchmarks/doccano.py
+
+# Batch-job ratios of issue 9 (needs ../shared; about an hour on 2 busy cores).
+bench-batch: install
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

@@ -50,6 +50,7 @@ class Run:
     seconds: float
     peak_rss_mb: float
     words: int
+    cpu_seconds: float = 0.0  # user + system of the process and its worker processes
 
     @property
     def words_per_s(self) -> float:
@@ -96,7 +97,7 @@ def timed(cmd: list[str], words: int, cwd: Path) -> Run:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{stderr.decode(errors='replace')}")
-    return Run(seconds, usage.ru_maxrss / 1024, words)
+    return Run(seconds, usage.ru_maxrss / 1024, words, usage.ru_utime + usage.ru_stime)
 
 
 def claimtrace_cmd() -> list[str]:
@@ -142,7 +143,7 @@ def run_all(args, work: Path) -> dict:
         print(f"  {name} ...", end=" ", flush=True)
         run = timed(cmd, n_words, work)
         print(f"{run.seconds:.1f} s, {run.words_per_s:,.0f} words/s, "
-              f"peak RSS {run.peak_rss_mb:,.0f} MB", flush=True)
+              f"peak RSS {run.peak_rss_mb:,.0f} MB, CPU {run.cpu_seconds:.0f} s", flush=True)
         runs[name] = run
         return run
 
@@ -202,6 +203,14 @@ def run_all(args, work: Path) -> dict:
             "Dask LocalCluster 2 / --workers 2, words/s (>= 0.8)":
                 dk.words_per_s / w2.words_per_s,
         },
+        # Load-independent context: each run's CPU seconds (its worker processes included)
+        # over the 1-worker run's, on the same articles. Near 1.0 means no extra work, so on
+        # idle cores the wall-clock speed-up approaches the number of processes.
+        "cpu_efficiency": {
+            "plain script": p.cpu_seconds / w1.cpu_seconds,
+            "--workers 2": w2.cpu_seconds / w1.cpu_seconds,
+            "Dask LocalCluster 2": dk.cpu_seconds / w1.cpu_seconds,
+        },
     }
 
 
@@ -213,6 +222,9 @@ def report(results: dict) -> None:
     for (name, value), (op, limit) in zip(results["ratios"].items(), limits, strict=True):
         met = value >= limit if op == ">=" else value <= limit
         print(f"  {name:<55} {value:6.2f}  {'met' if met else 'NOT met'}")
+    eff = results["cpu_efficiency"]
+    print("CPU seconds relative to 1 worker's on the same articles (1.00 = no extra work): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in eff.items()))
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from .annotate import RunSpec, annotate_articles, build_nlp, error_as_dict, erro
 from .errors import ClaimtraceError, Errors
 from .inputs import Article
 from .runtime import lean_imports, quiet_libraries
-from .workers import Records, abandoned_records
+from .workers import Records, abandoned_records, in_order
 
 SCRATCH_PREFIX = "claimtrace-dask-"
 OWNER_FILE = "claimtrace-owner.pid"
@@ -123,40 +123,29 @@ class DaskEngine:
         return answer["config_hash"]
 
     def map(self, chunks: Iterator[list[Article]]) -> Iterator[Records]:
+        return in_order(chunks, self.window, self._submit, self._head_records)
+
+    def _submit(self, articles: list[Article]) -> tuple[list[Article], Any]:
+        if not articles:
+            return articles, None
+        return articles, self.client.submit(annotate_chunk, articles, self.spec, pure=False)
+
+    def _head_records(self, inflight: deque[tuple[list[Article], Any]]) -> Records:
         from distributed import KilledWorker
 
-        inflight: deque[tuple[list[Article], Any]] = deque()
-        chunks = iter(chunks)
-        exhausted = False
-        while True:
-            while not exhausted and len(inflight) < self.window:
-                articles = next(chunks, None)
-                if articles is None:
-                    exhausted = True
-                    break
-                future = (
-                    self.client.submit(annotate_chunk, articles, self.spec, pure=False)
-                    if articles
-                    else None
-                )
-                inflight.append((articles, future))
-            if not inflight:
-                return
-            articles, future = inflight.popleft()
-            if future is None:
-                yield []
-                continue
-            try:
-                yield future.result()
-            except KilledWorker as exc:
-                yield abandoned_records(articles, _allowed_failures() + 1, f"Dask: {exc}")
-            except (
-                OSError, TimeoutError, asyncio.CancelledError, concurrent.futures.CancelledError
-            ) as exc:
-                raise ClaimtraceError(Errors.E123, detail=str(exc)[:200] or repr(exc)) from exc
-            finally:
-                if future is not None:
-                    future.release()
+        articles, future = inflight.popleft()
+        if future is None:
+            return []
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            return abandoned_records(articles, _allowed_failures() + 1, f"Dask: {exc}")
+        except (
+            OSError, TimeoutError, asyncio.CancelledError, concurrent.futures.CancelledError
+        ) as exc:
+            raise ClaimtraceError(Errors.E123, detail=str(exc)[:200] or repr(exc)) from exc
+        finally:
+            future.release()
 
     def close(self) -> None:
         """Disconnect, stop a LocalCluster, and delete the scratch folder."""

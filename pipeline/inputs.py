@@ -271,10 +271,18 @@ class InputReader:
 
     def _read_txt(self, path: Path, doc_id: str) -> InputItem:
         name = str(path)
-        limit = max_file_bytes(self.max_chars)
         try:
             with path.open("rb") as handle:
-                data = handle.read(limit + 1)
+                return self._text_article(name, doc_id, handle)
+        except OSError as exc:
+            return InputFailure(doc_id, name, ClaimtraceError(
+                Errors.E012, name=name, detail=_os_reason(exc)))
+
+    def _text_article(self, name: str, doc_id: str, handle: BinaryIO) -> InputItem:
+        """One article from a whole stream, read no further than --max-chars can need."""
+        limit = max_file_bytes(self.max_chars)
+        data = handle.read(limit + 1)
+        try:
             if len(data) > limit:
                 raise ClaimtraceError(
                     Errors.E004, name=name, size=f"more than {self.max_chars}",
@@ -284,9 +292,6 @@ class InputReader:
             check_text(name, text, self.max_chars)
         except ClaimtraceError as err:
             return InputFailure(doc_id, name, err)
-        except OSError as exc:
-            return InputFailure(doc_id, name, ClaimtraceError(
-                Errors.E012, name=name, detail=_os_reason(exc)))
         return Article(doc_id, text, {"source": name}, name)
 
     def _read_jsonl_file(self, path: Path, stem: str) -> Iterator[InputItem]:
@@ -373,21 +378,8 @@ class InputReader:
                 handle.seek(0)
                 if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
                     yield from self._read_jsonl_stream(name, "stdin", handle)
-                    return
-                limit = max_file_bytes(self.max_chars)
-                data = handle.read(limit + 1)
-            try:
-                if len(data) > limit:
-                    raise ClaimtraceError(
-                        Errors.E004, name=name, size=f"more than {self.max_chars}",
-                        limit=self.max_chars,
-                    )
-                text = _decode(name, data)
-                check_text(name, text, self.max_chars)
-            except ClaimtraceError as err:
-                yield InputFailure("stdin", name, err)
-                return
-            yield Article("stdin", text, {"source": name}, name)
+                else:
+                    yield self._text_article(name, "stdin", handle)
         finally:
             if self.stdin_path is None:
                 spooled.unlink(missing_ok=True)

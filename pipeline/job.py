@@ -19,6 +19,7 @@ import hashlib
 import json
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections import deque
@@ -266,6 +267,8 @@ def run_job(opts: JobOptions, reporter: Reporter | None = None, stdout=None) -> 
     lean_imports()
     stdin_path: Path | None = None
     engine = sink = None
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main_thread else None
     try:
         try:
             validate_options(opts)
@@ -277,8 +280,8 @@ def run_job(opts: JobOptions, reporter: Reporter | None = None, stdout=None) -> 
                 on_skip=reporter.skip, stdin_path=stdin_path,
             )
             spec = plan_run(opts, reader, reporter)
-            if opts.output != "-":  # an interrupted run that cannot be resumed: say so first
-                FileSink(opts.output, {}, resume=False).check_resumable(opts.resume)
+            if opts.output != "-" and not opts.resume:  # say so before loading anything
+                FileSink(opts.output, {}, resume=False).check()
             engine = make_engine(opts, spec)
             config_hash = engine.start()
             run_key = {
@@ -299,23 +302,26 @@ def run_job(opts: JobOptions, reporter: Reporter | None = None, stdout=None) -> 
         except ClaimtraceError as err:
             reporter.problem(err)
             return EXIT_USAGE
+        except KeyboardInterrupt:
+            reporter.say("interrupted before any record was written", "red")
+            return EXIT_INTERRUPTED
         return _stream(opts, reader, engine, sink, reporter)
     finally:
         if engine is not None:
             engine.close()
         if stdin_path is not None:
             stdin_path.unlink(missing_ok=True)
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _stream(opts: JobOptions, reader: InputReader, engine, sink, reporter: Reporter) -> int:
     """Annotate and write; handles interruption and run failures."""
     tally = Tally()
     started = time.perf_counter()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         kept = sink.open()
     except ClaimtraceError as err:
-        signal.signal(signal.SIGTERM, previous)
         reporter.problem(err)
         return EXIT_USAGE if err.code == "E120" else EXIT_STOPPED
     pending: deque[tuple[list[InputItem], str]] = deque()
@@ -375,7 +381,6 @@ def _stream(opts: JobOptions, reader: InputReader, engine, sink, reporter: Repor
         return EXIT_STOPPED
     finally:
         reporter.stop_progress()
-        signal.signal(signal.SIGTERM, previous)
     seconds = time.perf_counter() - started
     summary = (
         f"{tally.records - tally.failed} annotated, {tally.failed} failed, "

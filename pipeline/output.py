@@ -123,10 +123,6 @@ class FileSink:
         """Read-only checks (E115, E116) to run with the other validation."""
         self._read_state()
 
-    def check_resumable(self, resume: bool) -> None:
-        """E115 without loading anything: an interrupted run exists and --resume is missing."""
-        if not resume:
-            FileSink(self.output, self.run_key, resume=False).check()
 
     def _read_state(
         self, partial_existed: bool | None = None

@@ -16,10 +16,10 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, TypeVar
 
 from .annotate import RunSpec, annotate_articles, build_nlp, error_as_dict, error_from_dict
 from .errors import ClaimtraceError, Errors
@@ -29,6 +29,7 @@ from .runtime import lean_imports, quiet_libraries
 MAX_ATTEMPTS = 3
 
 Records = list[dict[str, Any]]
+T = TypeVar("T")
 
 
 def abandoned_records(articles: list[Article], attempts: int, detail: str) -> Records:
@@ -63,6 +64,24 @@ class InProcessEngine:
 
     def close(self) -> None:
         """Nothing to stop."""
+
+
+def in_order(
+    chunks: Iterator[list[Article]],
+    window: int,
+    submit: Callable[[list[Article]], T],
+    head_records: Callable[[deque[T]], Records],
+) -> Iterator[Records]:
+    """Keep up to ``window`` chunks in flight (``submit`` starts one) and yield their records in
+    input order (``head_records`` waits for the oldest and removes it from the deque)."""
+    inflight: deque[T] = deque()
+    chunks = iter(chunks)
+    while True:
+        while len(inflight) < window and (articles := next(chunks, None)) is not None:
+            inflight.append(submit(articles))
+        if not inflight:
+            return
+        yield head_records(inflight)
 
 
 # -- worker process side -------------------------------------------------------------------
@@ -154,7 +173,11 @@ class ProcessEngine:
 
     def _submit(self, job: _Job) -> None:
         job.attempts += 1
-        job.future = self.pool.submit(_annotate_in_worker, job.articles)
+        try:
+            job.future = self.pool.submit(_annotate_in_worker, job.articles)
+        except BrokenProcessPool as exc:  # a worker died since: map() restarts the pool
+            job.future = Future()
+            job.future.set_exception(exc)
 
     def _restart(self, inflight: deque[_Job], reason: str) -> None:
         """A worker died: start a new pool and resubmit every unfinished chunk."""
@@ -165,7 +188,8 @@ class ProcessEngine:
             if job.records is not None:
                 continue
             future = job.future
-            if future is not None and future.done() and future.exception() is None:
+            finished = future is not None and future.done() and not future.cancelled()
+            if finished and future.exception() is None:
                 job.records = future.result()
             elif job.attempts >= MAX_ATTEMPTS:
                 job.records = abandoned_records(job.articles, job.attempts, reason)
@@ -173,30 +197,23 @@ class ProcessEngine:
                 self._submit(job)
 
     def map(self, chunks: Iterator[list[Article]]) -> Iterator[Records]:
-        inflight: deque[_Job] = deque()
-        chunks = iter(chunks)
-        exhausted = False
-        while True:
-            while not exhausted and len(inflight) < self.window:
-                articles = next(chunks, None)
-                if articles is None:
-                    exhausted = True
-                    break
-                job = _Job(articles)
-                if job.records is None:
-                    self._submit(job)
-                inflight.append(job)
-            if not inflight:
-                return
-            head = inflight[0]
-            if head.records is None:
-                try:
-                    head.records = head.future.result()
-                except BrokenProcessPool as exc:
-                    self._restart(inflight, f"worker process died: {exc}")
-                    continue
-            inflight.popleft()
-            yield head.records
+        return in_order(chunks, self.window, self._job, self._head_records)
+
+    def _job(self, articles: list[Article]) -> _Job:
+        job = _Job(articles)
+        if job.records is None:
+            self._submit(job)
+        return job
+
+    def _head_records(self, inflight: deque[_Job]) -> Records:
+        head = inflight[0]
+        while head.records is None:
+            try:
+                head.records = head.future.result()
+            except BrokenProcessPool as exc:
+                self._restart(inflight, f"worker process died: {exc}")
+        inflight.popleft()
+        return head.records
 
     def _kill(self) -> None:
         """Stop the pool now, terminating its processes (they may be mid-chunk)."""

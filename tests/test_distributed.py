@@ -68,8 +68,8 @@ def test_workers_and_local_cluster_match_single_process(tmp_path, batch, monkeyp
 
 
 def _busy_worker(cli: psutil.Process) -> psutil.Process | None:
-    """A Dask worker process of the run (a child of the CLI process, not the resource
-    tracker), preferring one that is using the CPU."""
+    """A worker process of the run (Dask's or --workers', a child of the CLI process, not the
+    resource tracker), preferring one that is using the CPU."""
     workers = [p for p in cli.children(recursive=True)
                if "spawn_main" in " ".join(p.cmdline())]
     for p in workers:
@@ -78,9 +78,12 @@ def _busy_worker(cli: psutil.Process) -> psutil.Process | None:
     return max(workers, key=lambda p: p.cpu_percent(None), default=None)
 
 
-@pytest.mark.dask
 @pytest.mark.slow
-def test_killed_dask_worker_costs_a_retry_not_the_job(tmp_path):
+@pytest.mark.parametrize("engine", [
+    pytest.param(["--dask", "local", "--workers", "2"], marks=pytest.mark.dask, id="dask"),
+    pytest.param(["--workers", "2"], id="processes"),
+])
+def test_killed_worker_costs_a_retry_not_the_job(tmp_path, engine):
     src = tmp_path / "in.jsonl"
     with src.open("w", encoding="utf-8") as f:
         for i in range(24):
@@ -92,8 +95,8 @@ def test_killed_dask_worker_costs_a_retry_not_the_job(tmp_path):
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr
 
-    out = tmp_path / "dask.jsonl"
-    proc = subprocess.Popen([*base, "-o", out.name, "--dask", "local", "--workers", "2"],
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([*base, "-o", out.name, *engine],
                             cwd=tmp_path, stderr=subprocess.PIPE, text=True)
     index = partial_paths(out)[1]
     killed = None
