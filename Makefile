@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance package clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance bench-batch package clean
 
 install: $(VENV)/.installed
 
@@ -75,6 +75,9 @@ bench-corpus: install
 # the claimtrace wheel, in dist/: pip install dist/*.whl, then spacy.load("en_claimtrace").
 package: install
 	$(BIN)/claimtrace package dist
+# Batch-job ratios of issue 9 (needs ../shared; about an hour on 2 busy cores).
+bench-batch: install
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf out dist .pytest_cache .ruff_cache

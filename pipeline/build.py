@@ -4,6 +4,7 @@ saved pipeline folder (``nlp.to_disk``) or from an installed pipeline package.""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -34,14 +35,17 @@ def parse_overrides(pairs: list[str] | None) -> dict[str, Any]:
 
 
 def load_pipeline(
-    config_path: str | Path = DEFAULT_CONFIG, overrides: dict[str, Any] | None = None
+    config_path: str | Path = DEFAULT_CONFIG,
+    overrides: dict[str, Any] | None = None,
+    exclude: Iterable[str] = (),
 ) -> Language:
     """The pipeline named by ``config_path``: a ``.cfg`` file (relative paths resolve against
     the checkout), a folder saved by ``nlp.to_disk``, or an installed pipeline package name.
 
     The default config falls back to the installed ``en_claimtrace`` package when there is no
     checkout (a non-editable install), so ``claimtrace annotate`` works from any folder.
-    The config hash and spaCy model name/version are kept in ``nlp.meta["claimtrace"]``."""
+    The config hash and spaCy model name/version are kept in ``nlp.meta["claimtrace"]``.
+    Components named in ``exclude`` are never constructed (the config hash is unchanged)."""
     import pipeline.components  # noqa: F401  (registers the factories)
 
     register_extensions()
@@ -60,7 +64,9 @@ def load_pipeline(
     if not spacy.util.is_package(model_name) and not Path(model_name).exists():
         raise ClaimtraceError(Errors.E102, model=model_name)
     with _config_errors(_component_names(config)):
-        nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+        nlp = spacy.util.load_model_from_config(
+            config, auto_fill=True, validate=True, exclude=list(exclude)
+        )
     resolved = config.interpolate().to_str()
     nlp.meta["claimtrace"] = {
         "config_path": str(config_path),

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .corpus.cli import app as corpus_app
 from .doccano.cli import app as doccano_app
@@ -32,10 +29,15 @@ err_console = Console(stderr=True)
 def annotate(
     inputs: list[str] = typer.Argument(
         ...,
-        help="Article .txt files, folders of them, .jsonl files "
-        '({"id", "text", "meta"} per line) or \'-\' for stdin.',
+        help="Article .txt files, folders of them (walked recursively, links followed), .jsonl "
+        'files ({"id", "text", "meta"} per line) or \'-\' for stdin.',
     ),
-    output: str = typer.Option("-", "--output", "-o", help="Output JSONL file ('-' for stdout)."),
+    output: str = typer.Option(
+        "-",
+        "--output",
+        "-o",
+        help="Output JSONL file, written as OUT.partial and renamed when complete ('-': stdout).",
+    ),
     config: str = typer.Option(
         "configs/default.cfg",
         "--config",
@@ -45,75 +47,70 @@ def annotate(
     overrides: list[str] = typer.Option(
         [],
         "--set",
-        help="Config override, e.g. --set components.quotes.min_words_cued=2 (repeatable).",
+        help="Config override, e.g. --set components.quotes.min_cue_precision=0.4 (repeatable).",
     ),
     target: list[str] = typer.Option(
         [],
         "--target",
         "-t",
-        help="Stance target added to the config's targets for every article (repeatable).",
+        help="Stance target added to the config's targets for every article (repeatable). "
+        "Without any target the stance model is not loaded.",
     ),
-    batch_size: int = typer.Option(16, help="Articles per batch through the pipeline."),
+    batch_size: int = typer.Option(
+        16, help="Articles per chunk: the unit of work sent to a worker and saved at once."
+    ),
     max_chars: int = typer.Option(
-        1_000_000, help="Reject articles longer than this many characters."
+        1_000_000, help="Reject articles longer than this many characters (E004)."
     ),
     dask: str = typer.Option(
         "",
-        help="Run on Dask: 'local' starts a LocalCluster, or give a "
-        "scheduler address (tcp://host:8786). Empty: this process only.",
+        help="Run on Dask: 'local' starts a LocalCluster, or give a scheduler address "
+        "(tcp://host:8786). Empty: processes on this machine (--workers).",
     ),
-    workers: int = typer.Option(2, help="Dask workers for --dask local (one thread each)."),
+    workers: int = typer.Option(
+        None,
+        help="Worker processes, each loading the pipeline once: local processes (default 1), or "
+        "LocalCluster workers with --dask local (default 2).",
+        show_default=False,
+    ),
+    resume: bool = typer.Option(
+        False, "--resume", help="Finish an interrupted run into the same -o file."
+    ),
+    allow_output_in_input: bool = typer.Option(
+        False,
+        "--allow-output-in-input",
+        help="Allow -o inside an input folder (this run skips its own output files).",
+    ),
+    ids: str = typer.Option(
+        "stem",
+        help="Ids of .txt files: 'stem' (file name without suffix) or 'path' (path inside the "
+        "folder given, without suffix).",
+    ),
 ) -> None:
-    """Annotate articles and write one JSON record per article."""
-    from .build import load_pipeline, parse_overrides
-    from .inputs import Article, read_inputs
+    """Annotate articles and write one JSON record per article.
 
-    try:
-        cfg_overrides = parse_overrides(overrides)
-        items = list(read_inputs(inputs, max_chars=max_chars))
-    except ClaimtraceError as err:
-        err_console.print(f"[red]{err}[/red]")
-        raise typer.Exit(2) from err
-    failed = 0
-    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
-    try:
-        if dask:
-            from .distributed import annotate_on_dask
+    Exit codes: 0 all annotated; 1 some inputs became error records; 2 usage or config error
+    (nothing written); 3 stopped on a write or cluster failure (rerun with --resume);
+    130 interrupted (rerun with --resume). docs/batch.md has the details."""
+    from .job import JobOptions, run_job
 
-            records = annotate_on_dask(
-                items, config, cfg_overrides, target, dask, workers, batch_size
-            )
-        else:
-            from .annotate import annotate as run
-
-            try:
-                nlp = load_pipeline(config, cfg_overrides)
-            except ClaimtraceError as err:
-                err_console.print(f"[red]{err}[/red]")
-                raise typer.Exit(2) from err
-            records = run(nlp, items, target, batch_size)
-        n_words = sum(len(it.text.split()) for it in items if isinstance(it, Article))
-        with _progress(output == "-") as progress:
-            task = progress.add_task("annotating", total=len(items))
-            for record in records:
-                if "error" in record:
-                    failed += 1
-                    e = record["error"]
-                    err_console.print(
-                        f"[yellow]{record.get('source') or record['id']}: [{e['code']}] "
-                        f"{e['message']} {e['hint']}[/yellow]"
-                    )
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                progress.advance(task)
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    err_console.print(
-        f"{len(items) - failed} annotated, {failed} failed ({n_words} words)"
-        + (f" -> {output}" if output != "-" else "")
+    options = JobOptions(
+        inputs=inputs,
+        output=output,
+        config=config,
+        overrides=overrides,
+        targets=target,
+        batch_size=batch_size,
+        max_chars=max_chars,
+        dask=dask,
+        workers=workers,
+        resume=resume,
+        allow_output_in_input=allow_output_in_input,
+        ids=ids,
     )
-    if failed:
-        raise typer.Exit(1)
+    code = run_job(options)
+    if code:
+        raise typer.Exit(code)
 
 
 lexicon_app = typer.Typer(help="Build the data files the rules use.", no_args_is_help=True)
@@ -181,17 +178,6 @@ def package(
         raise typer.Exit(2) from err
     for wheel in wheels:
         err_console.print(f"built {wheel}")
-
-
-def _progress(quiet: bool) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=quiet and not err_console.is_terminal,
-    )
 
 
 def _mount_evaluate() -> None:

@@ -1,109 +1,187 @@
-"""Annotate on a Dask cluster: a LocalCluster on this machine or a running scheduler.
+"""Annotate on a Dask cluster: a LocalCluster on this machine (``--dask local``) or a running
+scheduler (``--dask tcp://HOST:8786``).
 
-Articles go out in chunks; each worker process loads the pipeline once and returns finished
-JSONL records, so only plain data crosses process boundaries. Records come back in input order.
+Chunks of articles go out a few at a time (a window of about two per worker, so memory stays
+flat however long the job); each worker process builds the run's pipeline once and returns
+finished JSONL records, so only plain data crosses process boundaries. Records come back in
+input order, identical to a local run. A worker that dies mid-chunk is replaced by its nanny and
+the scheduler reruns the chunk (up to ``distributed.scheduler.allowed-failures`` times; after
+that the chunk's articles get E016 error records). Every scratch folder Dask makes lives in one
+temporary folder that is deleted at the end (or, after a kill -9, by the next Dask run). Remote
+workers need the same claimtrace install and the config file at the same path.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
+import concurrent.futures
+import logging
 import os
+import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from .annotate import RunSpec, annotate_articles, build_nlp, error_as_dict, error_from_dict
 from .errors import ClaimtraceError, Errors
-from .inputs import Article, InputFailure
-from .record import error_record
+from .inputs import Article
+from .runtime import lean_imports, quiet_libraries
+from .workers import Records, abandoned_records, in_order
+
+SCRATCH_PREFIX = "claimtrace-dask-"
+OWNER_FILE = "claimtrace-owner.pid"
 
 
 @lru_cache(maxsize=2)
-def _worker_pipeline(config: str, overrides_json: str):
-    from .build import load_pipeline
+def _worker_pipeline(spec: RunSpec) -> tuple[Any, dict[str, Any]]:
+    """The pipeline of ``spec`` in this worker process, built on its first chunk only."""
+    from .record import provenance_of
 
-    nlp = load_pipeline(config, json.loads(overrides_json))
-    if "stance" in nlp.pipe_names and not nlp.get_pipe("stance").threads:
-        nlp.get_pipe("stance").threads = 1  # one torch thread per single-threaded worker
-    return nlp
+    quiet_libraries()
+    lean_imports()
+    nlp = build_nlp(spec)
+    return nlp, provenance_of(nlp)
 
 
-def annotate_chunk(
-    articles: list[Article], config: str, overrides_json: str, targets: list[str], pipe_batch: int
-) -> list[dict[str, Any]]:
+def prepare_worker(spec: RunSpec) -> dict[str, Any]:
+    """Run on a worker before the job: build the pipeline and return its config hash, or the
+    coded error that stopped it (as plain data: exceptions do not always survive pickling)."""
+    try:
+        _nlp, provenance = _worker_pipeline(spec)
+    except Exception as exc:  # noqa: BLE001  -- raised again in the main process
+        return {"error": error_as_dict(exc)}
+    return {"config_hash": provenance["config_hash"]}
+
+
+def annotate_chunk(articles: list[Article], spec: RunSpec) -> Records:
     """Run on a worker: annotate one chunk with the worker's cached pipeline."""
-    from .annotate import annotate
-
-    nlp = _worker_pipeline(config, overrides_json)
-    return list(annotate(nlp, articles, targets, pipe_batch))
+    nlp, provenance = _worker_pipeline(spec)
+    return annotate_articles(nlp, articles, list(spec.targets), provenance)
 
 
-def _chunk_records(future, chunk: list[Article]) -> list[dict[str, Any]]:
-    """A chunk's records, or an error record per article if its worker failed."""
-    try:
-        return future.result()
-    except Exception as exc:  # noqa: BLE001  -- a lost worker costs its chunk, not the job
-        return [
-            error_record(
-                a.id,
-                a.source,
-                ClaimtraceError(
-                    Errors.E009, name=a.source or a.id, detail=f"Dask worker: {exc!r}"[:300]
-                ),
-            )
-            for a in chunk
-        ]
+class DaskEngine:
+    """Chunks annotated on Dask, results in input order."""
 
+    def __init__(self, spec: RunSpec, address: str, workers: int = 2) -> None:
+        self.spec = spec
+        self.address = address
+        self.workers = workers
+        self.client = None
+        self.cluster = None
+        self.scratch: str | None = None
+        self._saved_env: str | None = None
 
-def annotate_on_dask(
-    items: list[Article | InputFailure],
-    config: str,
-    overrides: dict[str, Any],
-    targets: list[str],
-    address: str,
-    workers: int = 2,
-    batch_size: int = 16,
-) -> Iterator[dict[str, Any]]:
-    """Yield records for ``items`` in order, computed on Dask (``address`` 'local' starts a
-    LocalCluster with ``workers`` single-threaded processes)."""
-    from dask.distributed import Client, LocalCluster
-
-    overrides_json = json.dumps(overrides, sort_keys=True)
-    articles = [it for it in items if isinstance(it, Article)]
-    chunks = [articles[i : i + batch_size] for i in range(0, len(articles), batch_size)]
-    scratch = tempfile.mkdtemp(prefix="claimtrace-dask-")
-    os.environ.setdefault("DASK_TEMPORARY_DIRECTORY", scratch)
-    cluster = None
-    if address == "local":
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            local_directory=scratch,
-        )
-        client = Client(cluster)
-    else:
-        client = Client(address)
-    try:
-        futures = client.map(
-            annotate_chunk,
-            chunks,
-            config=config,
-            overrides_json=overrides_json,
-            targets=list(targets),
-            pipe_batch=batch_size,
-            pure=False,
-        )
-        done = (
-            r for f, chunk in zip(futures, chunks, strict=True) for r in _chunk_records(f, chunk)
-        )
-        for item in items:
-            if isinstance(item, InputFailure):
-                yield error_record(item.id, item.source, item.error)
+    def start(self) -> str:
+        """Start the LocalCluster or connect to the scheduler (E118 / E119 when impossible),
+        and build the pipeline on one worker (a bad config raises its coded error here, before
+        any output is touched); returns the config hash."""
+        try:
+            import dask
+            from dask.distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise ClaimtraceError(Errors.E119, detail=str(exc)) from exc
+        _remove_stale_scratch()
+        self.scratch = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+        Path(self.scratch, OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
+        self._saved_env = os.environ.get("DASK_TEMPORARY_DIRECTORY")
+        os.environ["DASK_TEMPORARY_DIRECTORY"] = self.scratch  # inherited by worker processes
+        self._config = dask.config.set({"temporary-directory": self.scratch})
+        try:
+            if self.address == "local":
+                self.cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    local_directory=self.scratch,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = Client(self.cluster)
             else:
-                yield next(done)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+                try:
+                    self.client = Client(self.address)
+                except (OSError, ValueError, TypeError) as exc:
+                    raise ClaimtraceError(
+                        Errors.E118, address=self.address, detail=str(exc)[:200]
+                    ) from exc
+        except BaseException:
+            self.close()
+            raise
+        n_workers = len(self.client.scheduler_info().get("workers", {})) or self.workers
+        self.window = 2 * max(n_workers, 1) + 1
+        try:
+            answer = self.client.submit(prepare_worker, self.spec, pure=False).result()
+        except BaseException:
+            self.close()
+            raise
+        if "error" in answer:
+            self.close()
+            raise error_from_dict(answer["error"])
+        return answer["config_hash"]
+
+    def map(self, chunks: Iterator[list[Article]]) -> Iterator[Records]:
+        return in_order(chunks, self.window, self._submit, self._head_records)
+
+    def _submit(self, articles: list[Article]) -> tuple[list[Article], Any]:
+        if not articles:
+            return articles, None
+        return articles, self.client.submit(annotate_chunk, articles, self.spec, pure=False)
+
+    def _head_records(self, inflight: deque[tuple[list[Article], Any]]) -> Records:
+        from distributed import KilledWorker
+
+        articles, future = inflight.popleft()
+        if future is None:
+            return []
+        try:
+            return future.result()
+        except KilledWorker as exc:
+            return abandoned_records(articles, _allowed_failures() + 1, f"Dask: {exc}")
+        except (
+            OSError, TimeoutError, asyncio.CancelledError, concurrent.futures.CancelledError
+        ) as exc:
+            raise ClaimtraceError(Errors.E123, detail=str(exc)[:200] or repr(exc)) from exc
+        finally:
+            future.release()
+
+    def close(self) -> None:
+        """Disconnect, stop a LocalCluster, and delete the scratch folder."""
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+        if self.cluster is not None:
+            self.cluster.close()
+            self.cluster = None
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
+            if self._saved_env is None:
+                os.environ.pop("DASK_TEMPORARY_DIRECTORY", None)
+            else:
+                os.environ["DASK_TEMPORARY_DIRECTORY"] = self._saved_env
+            self._config.__exit__(None, None, None)
+
+
+def _remove_stale_scratch() -> None:
+    """Delete scratch folders of claimtrace runs that were killed (kill -9 leaves no chance to
+    clean up): those whose owner process no longer exists."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not ours to judge
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # alive, another user's
+
+
+def _allowed_failures() -> int:
+    import dask
+
+    return int(dask.config.get("distributed.scheduler.allowed-failures", 3))

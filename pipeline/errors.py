@@ -53,6 +53,36 @@ class Errors:
                      "Check the path; pass .txt files, folders of them, .jsonl files or '-'.")
     E009 = ErrorCode("E009", "Processing {name!r} failed: {detail}.",
                      "This is a bug; please report it with the input. Other inputs were kept.")
+    # --- E010-E049: batch inputs (pipeline/inputs.py, pipeline/job.py) ---
+    E010 = ErrorCode("E010", "Input {name!r} has the id {id!r}, already used by {first!r}.",
+                     "Ids must be unique: give the JSONL line its own \"id\", rename the file, or "
+                     "pass --ids path to name files by their path inside the folder. The first "
+                     "article with this id was annotated; this one was not.")
+    E011 = ErrorCode("E011", "Line {line} of {name!r} has an \"id\" that is a {kind}, not a "
+                     "string or an integer.",
+                     "Give the line a string id, or leave \"id\" out to use FILE:LINE.")
+    E012 = ErrorCode("E012", "Input {name!r} could not be read ({detail}).",
+                     "Check that it exists and that you may read it (`ls -l`); the other inputs "
+                     "were annotated.")
+    E013 = ErrorCode("E013", "Input {name!r} is a symbolic link to {target!r}, which does not "
+                     "exist.",
+                     "Fix or remove the link; the other inputs were annotated.")
+    E014 = ErrorCode("E014", "Line {line} of {name!r} has a \"meta\" that is a {kind}, not an "
+                     "object.",
+                     "Make \"meta\" a JSON object (e.g. {{\"source\": \"...\"}}) or leave it "
+                     "out.")
+    E015 = ErrorCode("E015", "Input {name!r} has meta.targets that is not a list of non-empty "
+                     "strings ({detail}).",
+                     "Write stance targets as a list of strings, e.g. \"targets\": "
+                     "[\"raising taxes\"], or leave them out.")
+    E016 = ErrorCode("E016", "Processing {name!r} was abandoned: its worker process died "
+                     "{attempts} times ({detail}).",
+                     "The article may exhaust memory: lower --max-chars or --batch-size, or run "
+                     "it alone. The other inputs were annotated.")
+    E017 = ErrorCode("E017", "Line {line} of {name!r} is longer than {limit} bytes.",
+                     "Split the article, or raise --max-chars if it really is one article.")
+    E018 = ErrorCode("E018", "Folder {name!r} holds no .txt or .jsonl files.",
+                     "Check the path; other files and hidden ones are skipped, each listed above.")
     E101 = ErrorCode("E101", "Config file {path!r} not found.",
                      "Pass an existing .cfg file, e.g. configs/default.cfg.")
     E102 = ErrorCode("E102", "spaCy model {model!r} is not installed.",
@@ -76,6 +106,46 @@ class Errors:
                      "folder is incomplete.")
     E154 = ErrorCode("E154", "Building the pipeline package failed: {detail}.",
                      "See the output above; `claimtrace package --help` lists the options.")
+    # --- E110-E149: the batch command (claimtrace annotate; pipeline/job.py) ---
+    E110 = ErrorCode("E110", "Option {option} must be {rule}, not {value!r}.",
+                     "Run `claimtrace annotate --help` for the options; nothing was written.")
+    E111 = ErrorCode("E111", "The pipeline config {path!r} (with the --set overrides) is invalid: "
+                     "{detail}.",
+                     "Check the section and key names against configs/default.cfg (e.g. --set "
+                     "components.quotes.min_cue_precision=0.4); nothing was written.")
+    E112 = ErrorCode("E112", "The output {output!r} is one of the inputs ({input!r}).",
+                     "Write the output to another file; claimtrace never overwrites an input.")
+    E113 = ErrorCode("E113", "The output {output!r} is inside the input folder {folder!r}; the "
+                     "next run would read it back as articles.",
+                     "Write it somewhere else, or pass --allow-output-in-input (the run then skips "
+                     "its own output files).")
+    E114 = ErrorCode("E114", "The folder {folder!r} for the output does not exist.",
+                     "Create it first (mkdir -p {folder}) or choose another -o path; nothing was "
+                     "written.")
+    E115 = ErrorCode("E115", "An interrupted run left {partial!r} ({records} records) for this "
+                     "output.",
+                     "Rerun the same command with --resume to finish it, or delete {partial!r} "
+                     "and {index!r} to start over.")
+    E116 = ErrorCode("E116", "--resume: {partial!r} cannot be continued: {detail}.",
+                     "Rerun with the options of the interrupted run, or delete {partial!r} and "
+                     "{index!r} to start over.")
+    E117 = ErrorCode("E117", "{option} needs an output file, not stdout.",
+                     "Pass -o FILE.jsonl.")
+    E118 = ErrorCode("E118", "Cannot reach the Dask scheduler at {address!r} ({detail}).",
+                     "Check the address (tcp://HOST:8786) and that the scheduler is running, or "
+                     "use --dask local; nothing was written.")
+    E119 = ErrorCode("E119", "Dask is not installed ({detail}).",
+                     "Install the extra: pip install 'claimtrace[dask]' (the dev install has it).")
+    E120 = ErrorCode("E120", "Another claimtrace run is writing {output!r}.",
+                     "Wait for it to finish, or write to another file.")
+    E121 = ErrorCode("E121", "Writing {path!r} failed ({detail}).",
+                     "Free disk space or fix the permissions, then rerun the same command with "
+                     "--resume: the finished records are kept.")
+    E122 = ErrorCode("E122", "The output {output!r} is a folder.",
+                     "Give a file name, e.g. -o {output}/annotated.jsonl.")
+    E123 = ErrorCode("E123", "The Dask cluster failed during the run ({detail}).",
+                     "Check the scheduler and workers, then rerun the same command with --resume: "
+                     "the finished records are kept.")
     E401 = ErrorCode("E401", "Gold path {path!r} does not exist.",
                      "Pass a brat folder (with text/ and attributions/), a gold .jsonl file or "
                      "a folder of them, e.g. --gold corpus/gold.")

@@ -13,6 +13,8 @@ GOOD = "The mayor said that the bridge will reopen next week after the repairs a
 
 @pytest.fixture()
 def batch(tmp_path):
+    tmp_path = tmp_path / "in"  # the output goes next to the input folder, never inside it
+    tmp_path.mkdir()
     (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "empty.txt").write_text("   \n\t", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")

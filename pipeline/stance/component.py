@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from spacy.language import Language
@@ -30,11 +31,17 @@ from pipeline.components.settings import fraction, whole
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.extensions import register_extensions, write_stance
 from pipeline.paths import resolve
-from pipeline.stance.data import TASK_LABELS
+from pipeline.stance.config import BASE_PACKAGE
+from pipeline.stance.config import DEFAULT_RELEVANCE_THRESHOLD as DEFAULT_THRESHOLD
 from pipeline.stance.firstpass import FirstPass
-from pipeline.stance.model import BASE_PACKAGE, StanceModel, load_model
-from pipeline.stance.relevance import DEFAULT_THRESHOLD, RelevanceGate, load_gate
-from pipeline.types import Actor, ActorStance, Claim, Stance
+from pipeline.types import ACTOR_STANCE_LABELS, STANCE_LABELS, Actor, ActorStance, Claim, Stance
+
+if TYPE_CHECKING:  # torch and transformers load on first scoring, not on import: spaCy
+    # imports every registered factory whenever it builds a pipeline (pipeline/runtime.py)
+    from pipeline.stance.model import StanceModel
+    from pipeline.stance.relevance import RelevanceGate
+
+TASK_LABELS = {"stance": STANCE_LABELS, "actor": ACTOR_STANCE_LABELS}
 
 GATE, FIRST_PASS, CROSS_ENCODER = "gate", "first-pass", "cross-encoder"
 
@@ -62,8 +69,10 @@ def make_stance(nlp: Language, name: str, targets: list[str], model: str, batch_
 
 
 @lru_cache(maxsize=4)
-def _cached_model(model: str, bf16: bool | str, threads: int) -> StanceModel:
+def _cached_model(model: str, bf16: bool | str, threads: int) -> "StanceModel":
     """One model per process and setting (loaded on first use, not at pipeline build)."""
+    from pipeline.stance.model import load_model
+
     return load_model(model, bf16=bf16, threads=threads or None)
 
 
@@ -131,7 +140,7 @@ class StanceComponent:
         return str(path) if path.exists() else self.model_path
 
     @property
-    def classifier(self) -> StanceModel:
+    def classifier(self) -> "StanceModel":
         """The stance model, loaded on first use. (Not named ``model``: spaCy reads
         ``component.model`` of every component while building a pipeline.)"""
         return _cached_model(self._model_location(), self.bf16, self.threads)
@@ -166,10 +175,12 @@ class StanceComponent:
         return self
 
     @property
-    def gate(self) -> RelevanceGate | None:
+    def gate(self) -> "RelevanceGate | None":
         """The relevance gate, or None when ``relevance_threshold`` is null."""
         if self.relevance_threshold is None:
             return None
+        from pipeline.stance.relevance import load_gate
+
         return load_gate(self.relevance_model, self.bf16, self.threads or None)
 
     def targets_for(self, doc: Doc) -> list[str]:

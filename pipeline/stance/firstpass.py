@@ -17,8 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.stance import sets
-
 FILE = "firstpass.npz"
 THRESHOLDS = [round(0.5 + 0.025 * i, 3) for i in range(21)]  # 0.5 .. 1.0
 
@@ -88,6 +86,8 @@ def choose_threshold(dev: Sequence[tuple[np.ndarray, Sequence[int], Sequence[int
     """The lowest threshold whose mean 3-class macro-F1 over the dev sets
     (first-pass probs, cross-encoder labels, gold) is within ``max_f1_loss`` of the
     cross-encoder's; returns (threshold, {threshold: {"f1", "share"}})."""
+    from pipeline.stance import sets
+
     def mean_f1(threshold: float) -> float:
         return float(np.mean([sets.scores(gold, cascade_labels(fp, threshold, cross),
                                           (0, 1, 2))["macro_f1"] for fp, cross, gold in dev]))

