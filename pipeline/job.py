@@ -301,6 +301,8 @@ def run_job(opts: JobOptions, reporter: Reporter | None = None, stdout=None) -> 
                 sink.check()
         except ClaimtraceError as err:
             reporter.problem(err)
+            if "nothing was written" not in str(err):
+                reporter.say("nothing was written", "red")
             return EXIT_USAGE
         except KeyboardInterrupt:
             reporter.say("interrupted before any record was written", "red")

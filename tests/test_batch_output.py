@@ -49,8 +49,9 @@ USAGE_ERRORS = [
     (["--ids", "inode"], "E110"),
     (["--target", "  "], "E110"),
     (["--set", "nonsense"], "E104"),
-    (["--set", "components.quotes.min_words_cued=2"], "E111"),  # the old help's own example
-    (["--set", "components.quotes.min_cue_precision=high"], "E111"),
+    (["--set", "components.quotes.min_words_cued=-1"], "E150"),  # a real key, bad value
+    (["--set", "components.quotes.no_such_key=2"], "E151"),
+    (["--set", "components.quotes.min_cue_precision=high"], "E151"),
     (["--set", "componentz.quotes.x=1"], "E111"),
     (["--set", 'nlp.pipeline=["tok2vec","nope"]'], "E111"),
     (["--config", "configs/missing.cfg"], "E101"),

@@ -39,9 +39,31 @@ def first_named_quote(record: dict) -> dict:
     return next(q for q in record["quotes"] if q["speaker"] and q["speaker"]["name"])
 
 
-def tip(driver) -> tuple[bool, str]:
+def tip(driver, timeout: float = 5.0) -> tuple[bool, str]:
+    """Whether the tooltip is shown (waiting up to ``timeout`` s: a loaded machine may take a
+    moment to run the hover handler) and its text."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
     element = driver.find_element(By.ID, "tip")
-    return element.is_displayed(), element.text
+    try:
+        WebDriverWait(driver, timeout).until(lambda _: element.is_displayed())
+    except TimeoutException:
+        return False, element.text
+    return True, element.text
+
+
+def tip_hidden(driver, timeout: float = 5.0) -> bool:
+    """True once the tooltip is hidden (waiting up to ``timeout`` s)."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    element = driver.find_element(By.ID, "tip")
+    try:
+        WebDriverWait(driver, timeout).until(lambda _: not element.is_displayed())
+    except TimeoutException:
+        return False
+    return True
 
 
 @pytest.mark.slow
@@ -63,7 +85,7 @@ def test_real_article_quotes_speakers_badges_and_hover(real_records, tmp_path):
         assert driver.find_elements(By.CSS_SELECTOR, ".text .cue")
         assert driver.find_elements(By.CSS_SELECTOR, ".text .actor")
 
-        assert tip(driver) == (False, "")
+        assert tip_hidden(driver) and driver.find_element(By.ID, "tip").text == ""
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         ActionChains(driver).move_to_element(element).perform()
         shown, text = tip(driver)
@@ -90,7 +112,7 @@ def test_keyboard_focus_and_phone_tap_show_the_tooltip(real_records, tmp_path):
         shown, text = tip(driver)
         assert shown and ((first["speaker"] or {}).get("name") or "no speaker") in text
         ActionChains(driver).send_keys(Keys.ESCAPE).perform()
-        assert not tip(driver)[0]
+        assert tip_hidden(driver)
 
     with headless_chromium() as driver:
         phone(driver)
@@ -108,7 +130,7 @@ def test_keyboard_focus_and_phone_tap_show_the_tooltip(real_records, tmp_path):
             "return [r.left, r.right, document.getElementById('tip').className];")
         assert box[0] >= 0 and box[1] <= 390 and "sheet" in box[2]
         driver.find_element(By.TAG_NAME, "h1").click()
-        assert not tip(driver)[0]
+        assert tip_hidden(driver)
 
 
 def test_edge_cases_render_safely(tmp_path):
