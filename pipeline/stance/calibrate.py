@@ -103,3 +103,33 @@ def calibrate_model_dir(model_dir: str | Path, dev_sets: list[sets.EvalSet], log
               "threshold_dev_macro_f1": {str(k): round(v, 4) for k, v in table.items()}}
     log(f"calibration: {json.dumps(result)}")
     return result
+
+
+def recalibrate(model_dir: str | Path, config_path: str | Path, dev_limit: int = 0,
+                log=print) -> dict:
+    """Refit calibration and first pass of a trained model in place (training.json is kept and
+    updated; the model card is re-rendered)."""
+    from pipeline.errors import ClaimtraceError, Errors
+    from pipeline.paths import resolve
+    from pipeline.stance.card import write_card
+    from pipeline.stance.config import load_config
+    from pipeline.stance.firstpass import train_first_pass
+    from pipeline.stance.trainset import training_examples
+
+    path = resolve(model_dir)
+    if not (path / "training.json").is_file():
+        raise ClaimtraceError(Errors.E202, path=str(model_dir),
+                              detail="no training.json (not a model trained by claimtrace)")
+    cfg = load_config(config_path)
+    dev_sets = sets.eval_sets(cfg, "dev", limit=dev_limit)
+    meta_path = path / "training.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["calibration"] = calibrate_model_dir(path, dev_sets, log=log)
+    if cfg.get("first_pass", {}).get("enabled", True):
+        examples, _ = training_examples(cfg, log=log)
+        meta["first_pass"] = train_first_pass(
+            path, examples, dev_sets, cfg["model"]["base"], cfg["training"]["seed"],
+            max_f1_loss=cfg.get("first_pass", {}).get("max_f1_loss", 0.01), log=log)
+    meta_path.write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
+    write_card(path)
+    return meta

@@ -50,6 +50,26 @@ def train(
                       f"(best dev mean macro-F1 {meta['best_dev_mean_macro_f1']:.3f})")
 
 
+@app.command()
+def calibrate(
+    model: str = typer.Option("models/stance", "--model", "-m",
+                              help="Model folder to (re)calibrate in place."),
+    config: Path = typer.Option(Path("configs/stance.cfg"), "--config", "-c",
+                                help="Config naming the dev data and the first-pass settings."),
+    dev_limit: int = typer.Option(0, "--dev-limit", help="Dev pairs per set (0 = all)."),
+) -> None:
+    """Fit the calibration (temperatures, neutral threshold) and the first-pass head of a
+    trained model on dev, and store them in its folder (training.json, firstpass.npz)."""
+    from pipeline.stance.calibrate import recalibrate
+
+    try:
+        meta = recalibrate(model, config, dev_limit, log=err_console.print)
+    except ClaimtraceError as exc:
+        _fail(exc)
+    err_console.print(f"calibrated {model}: {json.dumps(meta['calibration']['temperature'])}, "
+                      f"neutral threshold {meta['calibration']['neutral_threshold']}")
+
+
 def _print_table(result: dict) -> None:
     console = Console()
     wide = Console(width=max(console.width, 160) if not console.is_terminal else None)

@@ -100,3 +100,38 @@ def choose_threshold(dev: Sequence[tuple[np.ndarray, Sequence[int], Sequence[int
         table[threshold] = {"f1": round(mean_f1(threshold), 4), "share": round(share, 4)}
     ok = [t for t in THRESHOLDS if table[t]["f1"] >= reference - max_f1_loss]
     return (min(ok) if ok else 1.01), {"reference_f1": round(reference, 4), "by_threshold": table}
+
+
+def train_first_pass(model_dir: Path, examples: Sequence[dict], dev_sets: Sequence,
+                     base: str, seed: int = 13, max_pairs: int = 15000,
+                     max_f1_loss: float = 0.01, log=print) -> dict:
+    """Fit the head on (a sample of) the stance training pairs, choose its threshold on the
+    dev sets against the calibrated cross-encoder in ``model_dir``, save ``firstpass.npz`` and
+    return what training.json records about it."""
+    import random
+
+    from pipeline.stance.model import load_model
+    from pipeline.stance.relevance import load_gate
+
+    gate = load_gate(base, bf16=False)
+    stance = [e for e in examples if e["task"] == "stance"]
+    stance = random.Random(seed).sample(stance, min(max_pairs, len(stance)))
+    head = fit(gate.embed([e["text"] for e in stance]), gate.embed([e["target"] for e in stance]),
+               [e["label"] for e in stance], seed=seed)
+    model = load_model(model_dir, bf16=False)
+    rows = []
+    for es in dev_sets:
+        if not es.examples or es.examples[0]["task"] != "stance":
+            continue
+        probs = head.probs(gate.embed([e["text"] for e in es.examples]),
+                           gate.embed([e["target"] for e in es.examples]))
+        cross = model.labels(es.examples, model.score(es.examples, batch_size=32))
+        rows.append((probs, cross, [e["label"] for e in es.examples]))
+    head.threshold, table = choose_threshold(rows, max_f1_loss)
+    info = {"threshold": head.threshold, "max_f1_loss": max_f1_loss,
+            "training_pairs": len(stance), **table,
+            "dev_share_decided": table["by_threshold"].get(head.threshold, {}).get("share", 0.0)}
+    head.save(model_dir, info)
+    log(f"first pass: threshold {head.threshold}, decides "
+        f"{info['dev_share_decided']:.1%} of dev pairs")
+    return info

@@ -184,6 +184,13 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
 
     meta["calibration"] = calibrate_model_dir(out_dir, dev_sets, log=log)
     _write_meta(out_dir, meta)
+    if cfg.get("first_pass", {}).get("enabled", True):
+        from pipeline.stance.firstpass import train_first_pass
+
+        meta["first_pass"] = train_first_pass(
+            out_dir, examples, dev_sets, cfg["model"]["base"], tcfg["seed"],
+            max_f1_loss=cfg.get("first_pass", {}).get("max_f1_loss", 0.01), log=log)
+        _write_meta(out_dir, meta)
     return meta
 
 
