@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import textwrap
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from pipeline.doccano.projects import stance_project_name
 from pipeline.errors import ClaimtraceError, Errors
 
 SPAN_LABELS = ("ACTOR", "QUOTE", "CUE", "CLAIM")
+WIDTH = 80
 
 
 # ---------------------------------------------------------------- the measures (pure)
@@ -236,8 +238,11 @@ def measure(
 def table(result: Agreement) -> str:
     """An 80-column text report."""
     lines = [
-        f"Agreement in {result.project!r}: {len(result.annotators)} annotators "
-        f"({', '.join(result.annotators)})",
+        *textwrap.wrap(
+            f"Agreement in {result.project!r} between {len(result.annotators)} annotators: "
+            + ", ".join(result.annotators),
+            WIDTH,
+        ),
         f"documents confirmed by two or more of them: {result.documents}",
         "",
         f"{'span label':<12}{'matched':>10}{'spans':>10}{'F1':>10}",
@@ -249,8 +254,9 @@ def table(result: Agreement) -> str:
             lines.append(f"{label:<12}{row['matched']:>10}{row['spans']:>10}{f1:>10}")
     speaker = result.speaker
     if speaker.get("quotes"):
+        lines.append("")
         lines.append(
-            f"\nspeaker agreement: {speaker['agreement']:.3f} over {speaker['quotes']} quotes "
+            f"speaker agreement: {speaker['agreement']:.3f} over {speaker['quotes']} quotes "
             "marked identically"
         )
     stance = result.stance
@@ -265,4 +271,4 @@ def table(result: Agreement) -> str:
         )
     else:
         lines.append("stance: no example was confirmed by two or more annotators")
-    return "\n".join(lines)
+    return "\n".join(line for text in lines for line in (textwrap.wrap(text, WIDTH) or [""]))

@@ -76,16 +76,16 @@ def _count_reviews(record: dict, counter: Counter) -> None:
 
 
 @dataclass
-class _StanceRows:
+class StanceRows:
     """One document's stance examples as exported: label, confirmation and metadata."""
 
     rows: list[dict] = field(default_factory=list)
     confirmed: set[int] = field(default_factory=set)
 
 
-def _stance_rows(
+def stance_rows(
     api: DoccanoAPI, name: str, doc_ids: set[str], annotator: str | None
-) -> dict[str, _StanceRows]:
+) -> dict[str, StanceRows]:
     """Every stance example of the pulled documents (two exports: all; confirmed)."""
     project = api.find_project(stance_project_name(name))
     if project is None:
@@ -93,10 +93,10 @@ def _stance_rows(
     every = api.export_by_user(project["id"])
     confirmed = api.export_by_user(project["id"], confirmed_only=True)
     copy = annotator or "all"
-    found: dict[str, _StanceRows] = {}
+    found: dict[str, StanceRows] = {}
     for row in every.get(copy, []):
         if row.get("doc_id") in doc_ids:
-            found.setdefault(row["doc_id"], _StanceRows()).rows.append(row)
+            found.setdefault(row["doc_id"], StanceRows()).rows.append(row)
     for row in confirmed.get(copy, []):
         if row.get("doc_id") in found:
             found[row["doc_id"]].confirmed.add(row["id"])
@@ -104,7 +104,7 @@ def _stance_rows(
 
 
 def stance_states(
-    machine: dict, found: _StanceRows | None
+    machine: dict, found: StanceRows | None
 ) -> tuple[dict[tuple[str, str], StanceState], list[dict]]:
     """Each stance example's label by (claim id, target) of the machine record, matched by
     the claim's content anchor; and the orphaned ones (claim gone) that a person judged."""
@@ -234,7 +234,7 @@ def pull_records(
         with ThreadPoolExecutor(THREADS) as pool:
             annotations = list(pool.map(fetch, selected))
         doc_ids = {e["meta"]["doc_id"] for e in selected}
-        stance = _stance_rows(api, name, doc_ids, annotator) if selected else {}
+        stance = stance_rows(api, name, doc_ids, annotator) if selected else {}
     records = []
     for example, (spans, relations) in zip(selected, annotations, strict=True):
         meta = example["meta"]

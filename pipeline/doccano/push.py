@@ -36,6 +36,7 @@ from pipeline.doccano.mapping import (
 from pipeline.doccano.merge import Desired, HumanWork, ServerDoc, plan_update
 from pipeline.doccano.offsets import OffsetMap
 from pipeline.doccano.projects import Projects, ensure_projects
+from pipeline.doccano.pull import StanceRows, stance_rows, stance_states
 from pipeline.doccano.stance_sync import StancePlan, plan_document
 from pipeline.doccano.state import PushState
 from pipeline.doccano.store import is_linked, read_store
@@ -464,6 +465,7 @@ def _backup_content(
     entry: dict,
     work: HumanWork,
     names: _Usernames,
+    stance: StanceRows | None,
 ) -> dict:
     """What a backup holds: the example as it was, who did what, and the corrected record a
     ``pull --all`` would have given before this push."""
@@ -492,18 +494,20 @@ def _backup_content(
             "user": names(rel["user"]),
         }
 
-    label_ids = {v: k for k, v in projects.span_types.items()}
-    rel_ids = {v: k for k, v in projects.relation_types.items()}
-    as_api_spans = [dict(s, label=label_ids.get(s["label"], -1)) for s in server.spans]
+    span_ids, rel_ids = projects.span_types, projects.relation_types
+    as_api_spans = [dict(s, label=span_ids.get(s["label"], -1)) for s in server.spans]
     as_api_rels = [dict(r, type=rel_ids.get(r["type"], -1)) for r in server.relations]
+    states, orphaned = stance_states(store["record"], stance)
     before = reconstruct(
         store["record"],
-        spans_from_api(server.text, as_api_spans, {v: k for k, v in label_ids.items()}),
+        spans_from_api(server.text, as_api_spans, {v: k for k, v in span_ids.items()}),
         relations_from_api(as_api_rels, {v: k for k, v in rel_ids.items()}),
         store["spans"],
         confirmed=False,
+        stance=states,
         example_id=example["id"],
     )
+    before["review"]["orphaned"] = {"stance": orphaned}
     return {
         "project": project,
         "doc_id": example["meta"].get("doc_id"),
@@ -539,6 +543,7 @@ def _plan_updates(
 
     with ThreadPoolExecutor(THREADS) as pool:
         servers = list(pool.map(fetch, todo))
+    found_rows: dict[str, StanceRows] | None = None
     updates = []
     for (doc_id, example), server in zip(todo, servers, strict=True):
         entry = store.get(doc_id)
@@ -557,7 +562,11 @@ def _plan_updates(
                 report.edits.skipped.append(doc_id)
                 report.articles.skipped_unchanged += 1
                 continue
-            content = _backup_content(projects, project, example, server, entry, work, names)
+            if found_rows is None:  # read once, only when some document needs a backup
+                found_rows = stance_rows(api, project, {d for d, _ in todo}, None)
+            content = _backup_content(
+                projects, project, example, server, entry, work, names, found_rows.get(doc_id)
+            )
             report.edits.backups.append(write_backup(state, doc_id, content))
             (report.edits.partly_lost if work.lost else report.edits.merged).append(doc_id)
         updates.append(_Update(example["id"], doc_id, records[doc_id], desired))
@@ -649,6 +658,8 @@ def _sync_stance(
     existing = _stance_examples_by_doc(api, projects, report.stance)
     plans: dict[str, StancePlan] = {}
     for doc_id, record in records.items():
+        if doc_id in report.edits.skipped:
+            continue  # --keep-edited: the whole document stays as annotators left it
         example = span_examples.get(doc_id)
         frozen = example is not None and example["is_confirmed"] and doc_id in store
         stored = store[doc_id]["meta"]["store"]["record"] if frozen else None
