@@ -16,7 +16,7 @@ from rich.console import Console
 from pipeline.doccano import agreement as agreement_measures
 from pipeline.doccano import server
 from pipeline.doccano import users as accounts
-from pipeline.doccano.client import DoccanoAPI
+from pipeline.doccano.client import AFTER_OTHER, AFTER_PULL, AFTER_PUSH, DoccanoAPI
 from pipeline.doccano.pages import page_links
 from pipeline.doccano.pull import pull_records, write_jsonl
 from pipeline.doccano.push import PushOptions, push_records, read_records
@@ -48,10 +48,14 @@ def _config(port: int | None, data_dir: Path | None) -> server.ServerConfig:
     return server.default_config(port=port, data_dir=data_dir)
 
 
-def _connect(url: str | None, port: int | None, data_dir: Path | None, retries: int) -> DoccanoAPI:
+def _connect(
+    url: str | None, port: int | None, data_dir: Path | None, retries: int, after: str = AFTER_OTHER
+) -> DoccanoAPI:
     target = url or os.environ.get("CLAIMTRACE_DOCCANO_URL") or _config(port, data_dir).url
     user, password = server.admin_credentials()
-    return DoccanoAPI(target, retries=retries).login(user, password)
+    api = DoccanoAPI(target, retries=retries)
+    api.after = after  # what E305/E306 tell the user to do next
+    return api.login(user, password)
 
 
 @app.command()
@@ -166,7 +170,7 @@ def push(
         records, errors = read_records(path)
         for doc_id in errors:
             console.print(f"skipping error record {doc_id!r}")
-        api = _connect(url, port, data_dir, retries)
+        api = _connect(url, port, data_dir, retries, AFTER_PUSH)
         state = PushState(_config(port, data_dir).data_dir, project)
         started = time.monotonic()
         report = push_records(api, records, project, state, options=options)
@@ -206,7 +210,7 @@ def pull(
 ) -> None:
     """Write the corrected annotations as claimtrace records with per-item provenance."""
     try:
-        api = _connect(url, port, data_dir, retries)
+        api = _connect(url, port, data_dir, retries, AFTER_PULL)
         records, report = pull_records(
             api, project, include_unconfirmed=all_examples, annotator=annotator
         )

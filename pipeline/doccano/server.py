@@ -28,6 +28,7 @@ from pipeline.errors import ClaimtraceError, Errors
 from pipeline.paths import REPO_ROOT
 
 DOCCANO_REQUIREMENTS = ("doccano==1.8.4", "marshmallow<4", "numpy<2")
+SETTINGS_DIR = Path(__file__).resolve().parent / "server_settings"
 DEFAULT_PORT = 8000
 ADMIN_USER_ENV = "DOCCANO_ADMIN_USER"
 ADMIN_PASSWORD_ENV = "DOCCANO_ADMIN_PASSWORD"
@@ -195,14 +196,15 @@ def server_env(cfg: ServerConfig) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{cfg.database}",
             "MEDIA_ROOT": str(cfg.data_dir / "media"),
             "SECRET_KEY": secret_key(cfg),
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            # doccano's production settings with private uploads (server_settings/)
+            "DJANGO_SETTINGS_MODULE": "claimtrace_doccano_settings",
+            "PYTHONPATH": str(SETTINGS_DIR),
             "STANDALONE": "True",
             "DEBUG": "False",
             "PATH": f"{cfg.venv_dir / 'bin'}:{os.environ.get('PATH', '')}",
         }
     )
     env.pop("VIRTUAL_ENV", None)
-    env.pop("PYTHONPATH", None)
     return env
 
 
