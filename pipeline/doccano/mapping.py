@@ -247,6 +247,14 @@ def applicable_targets(record: dict, all_targets: bool = False) -> list[str]:
     return [t for t in present if t in relevant]
 
 
+def stance_key(meta: dict) -> str | None:
+    """Identity of one stance example in its project: document, target and claim anchor
+    (older examples carry it as ``claimtrace_key``)."""
+    if meta.get("anchor") is None:
+        return meta.get("claimtrace_key")
+    return json.dumps([meta.get("doc_id"), meta.get("target"), meta["anchor"]], ensure_ascii=False)
+
+
 def stance_line(doc_id: str, text: str, claim: dict, item: dict) -> dict:
     """One DocumentClassification JSONL line for a claim-target pair; its metadata carries the
     claim's content anchor (identity.py), the machine label and the model's margin."""
@@ -257,7 +265,6 @@ def stance_line(doc_id: str, text: str, claim: dict, item: dict) -> dict:
         "doc_id": doc_id,
         "claim_id": claim["id"],
         "target": item["target"],
-        "claimtrace_key": json.dumps([doc_id, item["target"], anchor.encode()], ensure_ascii=False),
         "claimtrace_hash": record_hash([stance_text(claim, item["target"]), item]),
         "anchor": anchor.encode(),
         "machine_label": item["label"],

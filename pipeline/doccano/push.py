@@ -31,6 +31,7 @@ from pipeline.doccano.mapping import (
     record_hash,
     relations_from_api,
     spans_from_api,
+    stance_key,
     store_line,
 )
 from pipeline.doccano.merge import Desired, HumanWork, ServerDoc, plan_update
@@ -152,7 +153,7 @@ def read_records(path: Path) -> tuple[list[dict], list[str]]:
 
 def _key(example: dict, kind: str) -> str | None:
     meta = example.get("meta") or {}
-    return meta.get("doc_id") if kind == "spans" else meta.get("claimtrace_key")
+    return meta.get("doc_id") if kind == "spans" else stance_key(meta)
 
 
 def _examples(api: DoccanoAPI, project_id: int, kind: str) -> list[dict]:

@@ -17,6 +17,7 @@ from pipeline.doccano.mapping import (
     project_record,
     quote_type,
     reconstruct,
+    stance_key,
     stance_lines,
     store_line,
     strip_review,
@@ -169,7 +170,7 @@ def test_stance_lines_one_per_claim_and_target() -> None:
     claim = record["claims"][1]
     anchor = anchor_of(record["text"], claim["start"], claim["end"]).encode()
     assert lines[1]["anchor"] == anchor and lines[1]["claim_id"] == "C2"
-    assert json.loads(lines[1]["claimtrace_key"]) == ["plain-1", "the strike", anchor]
+    assert json.loads(stance_key(lines[1])) == ["plain-1", "the strike", anchor]
     assert lines[1]["machine_label"] == "against" and lines[1]["margin"] == 0.52
     assert "TARGET: the strike" in lines[1]["text"] and "Tom Baker" in lines[1]["text"]
     assert claim_of_stance_text(lines[1]["text"]) == claim["text"]
