@@ -307,6 +307,7 @@ class _Update:
     doc_id: str
     record: dict
     desired: Desired
+    server: ServerDoc | None = None  # as read for planning (None: read it again)
 
 
 def _server_doc(api: DoccanoAPI, projects: Projects, example: dict) -> ServerDoc:
@@ -323,13 +324,18 @@ def _server_doc(api: DoccanoAPI, projects: Projects, example: dict) -> ServerDoc
 
 
 def converge(
-    api: DoccanoAPI, projects: Projects, example_id: int, desired: Desired
+    api: DoccanoAPI,
+    projects: Projects,
+    example_id: int,
+    desired: Desired,
+    current: ServerDoc | None = None,
 ) -> tuple[dict[str, str], dict[str, list[int]]]:
     """Bring the example's spans and relations to ``desired`` with the fewest requests
     (items already there stay, by signature). Idempotent: a rerun after a failure picks up
-    where it stopped. Returns the span links and the ids of annotators' items."""
+    where it stopped. ``current``: the example as just read (else it is read). Returns the span
+    links and the ids of annotators' items."""
     pid = projects.spans_id
-    current = _server_doc(api, projects, {"id": example_id, "text": ""})
+    current = current or _server_doc(api, projects, {"id": example_id, "text": ""})
     want = Counter(sig for sig, _ in desired.spans)
     ids_by_sig: dict[tuple, list[int]] = defaultdict(list)
     gone: set[int] = set()
@@ -408,7 +414,7 @@ def _apply_updates(
             update.example_id,
             meta={"doc_id": update.doc_id, "claimtrace_hash": PENDING + record_hash(update.record)},
         )
-        links, human = converge(api, projects, update.example_id, update.desired)
+        links, human = converge(api, projects, update.example_id, update.desired, update.server)
         progress.advance(task)
         return store_line(update.record, update.example_id, links, human, pusher=me)
 
@@ -463,14 +469,13 @@ def _backup_content(
     project: str,
     example: dict,
     server: ServerDoc,
-    entry: dict,
+    entry: dict | None,
     work: HumanWork,
     names: _Usernames,
     stance: StanceRows | None,
 ) -> dict:
     """What a backup holds: the example as it was, who did what, and the corrected record a
-    ``pull --all`` would have given before this push."""
-    store = entry["meta"]["store"]
+    ``pull --all`` would have given before this push (None when the push never linked it)."""
     omap = OffsetMap(server.text)
     span_ids = {s["id"]: s for s in server.spans}
 
@@ -495,20 +500,23 @@ def _backup_content(
             "user": names(rel["user"]),
         }
 
-    span_ids, rel_ids = projects.span_types, projects.relation_types
-    as_api_spans = [dict(s, label=span_ids.get(s["label"], -1)) for s in server.spans]
-    as_api_rels = [dict(r, type=rel_ids.get(r["type"], -1)) for r in server.relations]
-    states, orphaned = stance_states(store["record"], stance)
-    before = reconstruct(
-        store["record"],
-        spans_from_api(server.text, as_api_spans, {v: k for k, v in span_ids.items()}),
-        relations_from_api(as_api_rels, {v: k for k, v in rel_ids.items()}),
-        store["spans"],
-        confirmed=False,
-        stance=states,
-        example_id=example["id"],
-    )
-    before["review"]["orphaned"] = {"stance": orphaned}
+    before = None
+    if entry is not None:
+        store = entry["meta"]["store"]
+        span_ids, rel_ids = projects.span_types, projects.relation_types
+        as_api_spans = [dict(s, label=span_ids.get(s["label"], -1)) for s in server.spans]
+        as_api_rels = [dict(r, type=rel_ids.get(r["type"], -1)) for r in server.relations]
+        states, orphaned = stance_states(store["record"], stance)
+        before = reconstruct(
+            store["record"],
+            spans_from_api(server.text, as_api_spans, {v: k for k, v in span_ids.items()}),
+            relations_from_api(as_api_rels, {v: k for k, v in rel_ids.items()}),
+            store["spans"],
+            confirmed=False,
+            stance=states,
+            example_id=example["id"],
+        )
+        before["review"]["orphaned"] = {"stance": orphaned}
     return {
         "project": project,
         "doc_id": example["meta"].get("doc_id"),
@@ -548,6 +556,7 @@ def _plan_updates(
     updates = []
     for (doc_id, example), server in zip(todo, servers, strict=True):
         entry = store.get(doc_id)
+        seen = server
         if entry is not None:
             saved = entry["meta"]["store"]
             old_record, links = saved["record"], saved["spans"]
@@ -555,9 +564,11 @@ def _plan_updates(
         else:  # pushed, never linked (an interrupted first push): its spans are all ours
             old_record = {"text": server.text, "actors": [], "quotes": [], "claims": []}
             links, human_ids, pusher = {}, {}, me
-            server.spans = [s for s in server.spans if s["user"] != me]
-        desired, work = plan_update(old_record, links, human_ids, server, records[doc_id], pusher)
-        if work and entry is not None:
+            seen = ServerDoc(
+                server.text, [s for s in server.spans if s["user"] != me], server.relations
+            )
+        desired, work = plan_update(old_record, links, human_ids, seen, records[doc_id], pusher)
+        if work:
             report.edits.users.update(names(u) for u in work.users if u != me)
             if options.keep_edited:
                 report.edits.skipped.append(doc_id)
@@ -570,7 +581,7 @@ def _plan_updates(
             )
             report.edits.backups.append(write_backup(state, doc_id, content))
             (report.edits.partly_lost if work.lost else report.edits.merged).append(doc_id)
-        updates.append(_Update(example["id"], doc_id, records[doc_id], desired))
+        updates.append(_Update(example["id"], doc_id, records[doc_id], desired, server))
         report.articles.updated += 1
     return updates
 

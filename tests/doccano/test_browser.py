@@ -191,6 +191,14 @@ def test_annotator_sees_spans_relations_and_confirms(doccano_server, api, tmp_pa
             i for i in _visible(driver, ".v-menu__content .v-list-item") if "ACTOR" in i.text
         ).click()
         _wait_for(driver, lambda: len(api.spans(pid, example_id)) > spans_before, "the new span")
+        # faster: the label's key first, then the selection is labelled at once
+        driver.find_element(By.TAG_NAME, "body").send_keys("c")
+        _drag_over(driver, "Tom Baker", "professor")
+        _wait_for(driver, lambda: len(api.spans(pid, example_id)) > spans_before + 1, "the CUE")
+        names = {v: k for k, v in api.label_types(pid, "span").items()}
+        newest = max(api.spans(pid, example_id), key=lambda s: s["id"])
+        assert names[newest["label"]] == "CUE"
+        assert plain_record()["text"][newest["start_offset"] : newest["end_offset"]] == "professor"
 
         # relation mode: pick the type, click the from-span's label, then the to-span's
         switch = driver.find_element(By.CSS_SELECTOR, ".v-input--switch")
