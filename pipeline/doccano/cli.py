@@ -9,6 +9,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -37,6 +38,9 @@ PORT_HELP = (
 )
 DATA_HELP = "Server data folder: database, logs, PID files, secret key (default .doccano/)."
 URL_HELP = "Server URL (default: env CLAIMTRACE_DOCCANO_URL, else the local server's)."
+Url = Annotated[str | None, typer.Option("--url", help=URL_HELP)]
+Port = Annotated[int | None, typer.Option("--port", help=PORT_HELP)]
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help=DATA_HELP)]
 
 
 def _fail(exc: ClaimtraceError) -> typer.Exit:
@@ -60,8 +64,8 @@ def _connect(
 
 @app.command()
 def serve(
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    port: Port = None,
+    data_dir: DataDir = None,
     install: bool = typer.Option(
         True, "--install/--no-install", help="Install the server venv (.venv-doccano) when missing."
     ),
@@ -89,8 +93,8 @@ def serve(
 
 @app.command()
 def stop(
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    port: Port = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Stop the server and worker started by `serve` (by their PIDs)."""
     cfg = _config(port, data_dir)
@@ -101,8 +105,8 @@ def stop(
 
 @app.command()
 def status(
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    port: Port = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Show whether the server runs, its PIDs and whether it answers; exit 1 when it does not."""
     info = server.status(_config(port, data_dir))
@@ -119,9 +123,9 @@ def push(
     project: str = typer.Option(
         ..., "--project", help="doccano project name (created if missing)."
     ),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    url: Url = None,
+    port: Port = None,
+    data_dir: DataDir = None,
     batch_size: int = typer.Option(100, help="Documents per bulk-import batch."),
     retries: int = typer.Option(5, help="Attempts per request before giving up (backoff doubles)."),
     keep_edited: bool = typer.Option(
@@ -192,9 +196,9 @@ def pull(
     all_examples: bool = typer.Option(
         False, "--all", help="Include unconfirmed examples (default: confirmed only)."
     ),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    url: Url = None,
+    port: Port = None,
+    data_dir: DataDir = None,
     retries: int = typer.Option(5, help="Attempts per request before giving up (backoff doubles)."),
     annotator: str = typer.Option(
         None, "--annotator", help="Independent (agreement) project: whose copy to pull."
@@ -230,9 +234,9 @@ def pull(
 def pages(
     project: str = typer.Option(..., "--project", help="doccano project name."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    url: Url = None,
+    port: Port = None,
+    data_dir: DataDir = None,
 ) -> None:
     """The annotation page of every document (to hand out work by page)."""
     try:
@@ -264,9 +268,9 @@ def users_add(
         False, "--generate-password", help="Make a random password and print it once."
     ),
     email: str = typer.Option(None, "--email", help="E-mail of a new account."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    url: Url = None,
+    port: Port = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Create an annotator account and make it a member of projects."""
     if role not in accounts.ROLES:
@@ -301,9 +305,9 @@ def _new_password(name: str, env: str, generate: bool) -> str:
 @users_app.command("list")
 def users_list(
     project: str = typer.Option(..., "--project", help="Annotation project."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    url: Url = None,
+    port: Port = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Members of a project and its .stance companion, with their roles."""
     try:
@@ -318,9 +322,9 @@ def users_list(
 def users_remove(
     name: str = typer.Argument(..., help="Account name."),
     project: str = typer.Option(..., "--project", help="Annotation project."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    url: Url = None,
+    port: Port = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Remove an account from a project and its .stance companion (the account stays)."""
     try:
@@ -344,9 +348,9 @@ def agreement(
         False, "--include-machine", help="Count the pre-annotations as one more annotator."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
-    url: str = typer.Option(None, "--url", help=URL_HELP),
-    port: int = typer.Option(None, "--port", help=PORT_HELP),
-    data_dir: Path = typer.Option(None, "--data-dir", help=DATA_HELP),
+    url: Url = None,
+    port: Port = None,
+    data_dir: DataDir = None,
 ) -> None:
     """Span F1 per label, speaker agreement and stance kappa between annotators."""
     try:

@@ -51,6 +51,14 @@ def _edit_plain(ann, pid: int, example_id: int, record: dict) -> None:
     ann.delete_span(pid, example_id, spans[("CUE", cue["start"], cue["end"])])
 
 
+def _pushed_plain(api, project: str, folder) -> tuple[dict, int, dict]:  # noqa: ANN001
+    """Push the plain record alone; its record, project id and example."""
+    plain = plain_record()
+    push(api, [plain], project, folder)
+    pid = api.find_project(project)["id"]
+    return plain, pid, api.examples(pid)[0]
+
+
 def _pipeline_changed(record: dict) -> dict:
     changed = copy.deepcopy(record)
     changed["quotes"][1]["speaker"]["resolution"] = "unresolved"
@@ -105,10 +113,7 @@ def test_unconfirmed_edits_survive_a_repush(doccano_server, api, project_name, t
 def test_keep_edited_leaves_edited_documents_alone(
     doccano_server, api, project_name, tmp_path
 ) -> None:
-    plain = plain_record()
-    push(api, [plain], project_name, tmp_path)
-    pid = api.find_project(project_name)["id"]
-    example = api.examples(pid)[0]
+    plain, pid, example = _pushed_plain(api, project_name, tmp_path)
     _edit_plain(annotator(doccano_server.url, project_name, "keeper"), pid, example["id"], plain)
     before = pull(api, project_name, include_unconfirmed=True)
     report = push(api, [_pipeline_changed(plain)], project_name, tmp_path, keep_edited=True)
@@ -120,10 +125,7 @@ def test_keep_edited_leaves_edited_documents_alone(
 def test_text_change_reports_edits_it_cannot_carry(
     doccano_server, api, project_name, tmp_path
 ) -> None:
-    plain = plain_record()
-    push(api, [plain], project_name, tmp_path)
-    pid = api.find_project(project_name)["id"]
-    example = api.examples(pid)[0]
+    plain, pid, example = _pushed_plain(api, project_name, tmp_path)
     ann = annotator(doccano_server.url, project_name, "carrier")
     label = ann.label_types(pid, "span")["ACTOR"]
     mayor, council = span(plain["text"], "The mayor"), span(plain["text"], "the council")

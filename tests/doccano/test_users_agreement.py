@@ -32,6 +32,10 @@ def _cli(doccano_server, *args: str, env: dict | None = None):
     return runner.invoke(app, [*args, *_where(doccano_server)], env=env)
 
 
+def _add(doccano_server, name: str, role: str, project: str, env: dict | None = None):  # noqa: ANN001, ANN202
+    return _cli(doccano_server, "users", "add", name, "--role", role, "--project", project, env=env)
+
+
 def _push(doccano_server, project: str, tmp_path, *extra: str) -> None:
     source = tmp_path / f"{project}.jsonl"
     records = [plain_record("doc-a"), plain_record("doc-b")]
@@ -44,62 +48,25 @@ def test_users_add_list_and_remove(doccano_server, api, project_name, tmp_path) 
     _push(doccano_server, project_name, tmp_path)
     name = f"u-{project_name[:12]}"
     env = {NEW_PASSWORD_ENV: ANNOTATOR_PASSWORD}
-    added = _cli(
-        doccano_server,
-        "users",
-        "add",
-        name,
-        "--role",
-        "annotator",
-        "--project",
-        project_name,
-        env=env,
-    )
+    added = _add(doccano_server, name, "annotator", project_name, env=env)
     assert added.exit_code == 0, added.output
     assert f"{project_name}: annotator (added)" in added.output
     assert f"{project_name}.stance: annotator (added)" in added.output
     DoccanoAPI(doccano_server.url).login(name, ANNOTATOR_PASSWORD)  # the account works
-    again = _cli(
-        doccano_server, "users", "add", name, "--role", "approver", "--project", project_name
-    )
+    again = _add(doccano_server, name, "approver", project_name)
     assert again.exit_code == 0 and "approver (role changed)" in again.output
     listed = _cli(doccano_server, "users", "list", "--project", project_name)
     assert f"{name:<20} annotation_approver" in listed.output
     store_id = api.find_project(f"{project_name}.store")["id"]
     assert name not in {m["username"] for m in api.members(store_id)}
-    store = _cli(
-        doccano_server,
-        "users",
-        "add",
-        name,
-        "--role",
-        "annotator",
-        "--project",
-        f"{project_name}.store",
-    )
+    store = _add(doccano_server, name, "annotator", f"{project_name}.store")
     assert store.exit_code == 1 and "E320" in store.output
-    nopass = _cli(
-        doccano_server,
-        "users",
-        "add",
-        "no-pass-user",
-        "--role",
-        "annotator",
-        "--project",
-        project_name,
-        env={NEW_PASSWORD_ENV: ""},
+    nopass = _add(
+        doccano_server, "no-pass-user", "annotator", project_name, env={NEW_PASSWORD_ENV: ""}
     )
     assert nopass.exit_code == 1 and "E318" in nopass.output
-    weak = _cli(
-        doccano_server,
-        "users",
-        "add",
-        "weak-user",
-        "--role",
-        "annotator",
-        "--project",
-        project_name,
-        env={NEW_PASSWORD_ENV: "123"},
+    weak = _add(
+        doccano_server, "weak-user", "annotator", project_name, env={NEW_PASSWORD_ENV: "123"}
     )
     assert weak.exit_code == 1 and "E319" in weak.output
     removed = _cli(doccano_server, "users", "remove", name, "--project", project_name)
@@ -151,17 +118,7 @@ def test_agreement_between_two_annotators(doccano_server, project_name, tmp_path
     env = {NEW_PASSWORD_ENV: ANNOTATOR_PASSWORD}
     for who in ("a", "b"):
         name = f"{who}-{project_name[:12]}"
-        result = _cli(
-            doccano_server,
-            "users",
-            "add",
-            name,
-            "--role",
-            "annotator",
-            "--project",
-            project,
-            env=env,
-        )
+        result = _add(doccano_server, name, "annotator", project, env=env)
         assert result.exit_code == 0, result.output
         _annotate_blind(
             DoccanoAPI(doccano_server.url).login(name, ANNOTATOR_PASSWORD), project, who
