@@ -19,7 +19,7 @@ from pathlib import Path
 from rich.progress import Progress
 
 from pipeline.doccano.client import AFTER_PULL, DoccanoAPI
-from pipeline.doccano.identity import Anchor, claim_anchors, match
+from pipeline.doccano.identity import claim_anchors, match
 from pipeline.doccano.mapping import (
     StanceState,
     claim_of_stance_text,
@@ -29,6 +29,7 @@ from pipeline.doccano.mapping import (
     spans_from_api,
 )
 from pipeline.doccano.projects import stance_project_name, store_project_name
+from pipeline.doccano.stance_sync import example_anchor
 from pipeline.doccano.store import is_linked, read_store
 from pipeline.errors import ClaimtraceError, Errors
 
@@ -117,7 +118,7 @@ def stance_states(
     for row in found.rows:
         by_target.setdefault(row.get("target"), {})[str(row["id"])] = row
     for target, rows in by_target.items():
-        anchors = {k: Anchor.decode(r.get("anchor")) for k, r in rows.items()}
+        anchors = {k: example_anchor(r, machine) for k, r in rows.items()}
         result = match({k: a for k, a in anchors.items() if a is not None}, claims)
         for key, claim_id in result.pairs.items():
             row = rows[key]

@@ -659,6 +659,7 @@ def _sync_stance(
     records: dict[str, dict],
     span_examples: dict[str, dict],
     store: dict[str, dict],
+    previous: dict[str, dict],
     state: PushState,
     me: int,
     options: PushOptions,
@@ -666,7 +667,8 @@ def _sync_stance(
     progress: Progress,
 ) -> None:
     """Plan and apply every pushed document's stance examples; import the new ones in
-    uncertainty order; store new-target items of confirmed documents."""
+    uncertainty order; store new-target items of confirmed documents. ``previous``: the store
+    as it was before this push's updates."""
     existing = _stance_examples_by_doc(api, projects, report.stance)
     plans: dict[str, StancePlan] = {}
     for doc_id, record in records.items():
@@ -676,7 +678,15 @@ def _sync_stance(
         frozen = example is not None and example["is_confirmed"] and doc_id in store
         stored = store[doc_id]["meta"]["store"]["record"] if frozen else None
         targets = applicable_targets(record, options.all_targets)
-        plans[doc_id] = plan_document(doc_id, record, existing.get(doc_id, []), targets, stored)
+        before = previous.get(doc_id)
+        plans[doc_id] = plan_document(
+            doc_id,
+            record,
+            existing.get(doc_id, []),
+            targets,
+            stored,
+            before["meta"]["store"]["record"] if before else None,
+        )
     _apply_stance(api, projects, plans, me, report)
     order = {doc_id: i for i, doc_id in enumerate(records)}
     lines = [line for plan in plans.values() for line in plan.create]
@@ -780,6 +790,8 @@ def push_records(
             api, projects, project, to_update, by_doc, store, me, options, state, report
         )
         _apply_updates(api, projects, state, updates, store, me, progress)
-        store = read_store(api, projects.store_id)
-        _sync_stance(api, projects, by_doc, existing, store, state, me, options, report, progress)
+        previous, store = store, read_store(api, projects.store_id)
+        _sync_stance(
+            api, projects, by_doc, existing, store, previous, state, me, options, report, progress
+        )
     return report

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from pipeline.doccano.identity import Anchor, claim_anchors, match
+from pipeline.doccano.identity import Anchor, anchor_of, claim_anchors, match
 from pipeline.doccano.mapping import stance_line
 
 IDENTITY_META = ("claim_id", "anchor", "orphaned")
@@ -68,16 +68,28 @@ def _identity_meta(line: dict) -> dict:
     return {"claim_id": line["claim_id"], "anchor": line["anchor"], "orphaned": False}
 
 
+def example_anchor(meta: dict, previous: dict | None) -> Anchor | None:
+    """An example's anchor; for one pushed before anchors existed, its claim's anchor in the
+    record it was pushed with (found by the claim id it carries)."""
+    anchor = Anchor.decode(meta.get("anchor"))
+    if anchor is not None or previous is None:
+        return anchor
+    claim = next((c for c in previous["claims"] if c["id"] == meta.get("claim_id")), None)
+    return anchor_of(previous["text"], claim["start"], claim["end"]) if claim else None
+
+
 def plan_document(
     doc_id: str,
     record: dict,
     existing: list[dict],
     targets: list[str],
     stored: dict | None = None,
+    previous: dict | None = None,
 ) -> StancePlan:
     """Plan one document. ``existing``: its stance examples (``id``, ``meta``,
     ``is_confirmed``); ``targets``: the targets that apply; ``stored``: the stored record of a
-    confirmed document (None for documents annotators may still change)."""
+    confirmed document (None for documents annotators may still change); ``previous``: the
+    record pushed before this push (to place examples that carry no anchor yet)."""
     plan = StancePlan()
     candidates = _candidates(doc_id, record, stored)
     if stored is not None:
@@ -92,7 +104,7 @@ def plan_document(
     for target in dict.fromkeys([*by_target, *lines_by_target]):
         examples = {str(e["id"]): e for e in by_target.get(target, [])}
         lines = {str(i): line for i, line in enumerate(lines_by_target.get(target, []))}
-        anchors = {k: Anchor.decode(e["meta"].get("anchor")) for k, e in examples.items()}
+        anchors = {k: example_anchor(e["meta"], previous) for k, e in examples.items()}
         old = {k: a for k, a in anchors.items() if a is not None}
         found = match(old, {k: Anchor.decode(v["anchor"]) for k, v in lines.items()})
         for ex_key, line_key in found.pairs.items():
@@ -118,7 +130,10 @@ def _plan_confirmed(
 ) -> None:
     """A confirmed document: its examples stay as they are; pairs it lacks are added."""
     plan.confirmed = len(existing)
-    have = {(e["meta"].get("anchor"), e["meta"].get("target")) for e in existing}
+    have = set()
+    for example in existing:
+        anchor = example_anchor(example["meta"], stored)
+        have.add((anchor.encode() if anchor else None, example["meta"].get("target")))
     additions: dict[str, list[dict]] = {}
     for line, target in candidates:
         if (line["anchor"], target) in have:

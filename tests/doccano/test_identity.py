@@ -140,3 +140,25 @@ def test_new_target_on_a_confirmed_document_is_added_not_skipped() -> None:
         "taxes",
     ]
     assert claim_anchors(plan.stored_record) == claim_anchors(stored)
+
+
+def test_examples_pushed_before_anchors_are_placed_by_their_claim_id() -> None:
+    record = plain_record()
+    legacy = [
+        {
+            "id": i,
+            "is_confirmed": i == 2,
+            "meta": {"doc_id": "plain-1", "claim_id": f"C{i}", "target": "the strike"},
+        }
+        for i in (1, 2, 3)
+    ]
+    moved = _shift(record, HEADLINE)
+    for index, claim in enumerate(moved["claims"], 2):
+        claim["id"] = f"C{index}"
+    plan = plan_document("plain-1", moved, legacy, ["the strike"], previous=record)
+    assert not plan.create and not plan.orphan and not plan.stale
+    [(example, meta)] = plan.repoint  # the confirmed one gets its anchor, nothing else changes
+    assert example["id"] == 2 and meta["claim_id"] == "C3" and Anchor.decode(meta["anchor"])
+    assert sorted(line["claim_id"] for _, line in plan.update) == ["C2", "C4"]
+    without = plan_document("plain-1", moved, legacy, ["the strike"])
+    assert [e["id"] for e in without.orphan] == [2] and len(without.create) == 3
