@@ -30,6 +30,7 @@ from pipeline.record import doc_to_record
 from pipeline.types import Actor, Quote, Speaker
 
 FINDERS = ("actors", "quotes", "attribution")  # stages replaced by the pulled record
+ANNOTATOR_CUE = "syntax"  # how an annotator-drawn cue was "found": the cue governs the quote
 
 
 def quotes_to_rerun(record: dict) -> list[dict]:
@@ -77,14 +78,15 @@ class _Spans:
 def _doc_for(nlp: Language, record: dict, quotes: list[dict]) -> Doc:
     doc = nlp.make_doc(record["text"])
     span = _Spans(doc)
+    # Plain strings and tuples: the record's values, valid for the typed views too.
     doc._.actors = [
         Actor(
             id=a["id"],
             name=a["name"],
             type=a["type"],
-            mentions=[span(m, m.get("kind", "name")) for m in a["mentions"]],
-            roles=[span(r) for r in a.get("roles") or []],
-            affiliations=list(a.get("affiliations") or []),
+            mentions=tuple(span(m, m.get("kind", "name")) for m in a["mentions"]),
+            roles=tuple(span(r) for r in a.get("roles") or []),
+            affiliations=tuple(a.get("affiliations") or ()),
         )
         for a in record["actors"]
     ]
@@ -99,6 +101,7 @@ def _doc_for(nlp: Language, record: dict, quotes: list[dict]) -> Doc:
                 actor_id=q["speaker"].get("actor_id"),
                 resolution=q["speaker"].get("resolution") or "unresolved",
             ),
+            how=ANNOTATOR_CUE if q.get("cue") else None,
         )
         for q in quotes
     ]
