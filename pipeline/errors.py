@@ -202,12 +202,10 @@ class Errors:
                      "uses it.")
     E305 = ErrorCode("E305", "The doccano server at {url} cannot be reached ({detail}).",
                      "Start it with `claimtrace doccano serve` (check `claimtrace doccano "
-                     "status`), then rerun: the push resumes where it stopped, nothing is created "
-                     "twice.")
+                     "status`), then {after}")
     E306 = ErrorCode("E306", "The doccano server at {url} kept failing: {method} {path} answered "
                      "{status} after {attempts} attempts.",
-                     "Check the server logs (.doccano/web.log, task.log), then rerun: the push "
-                     "resumes where it stopped, nothing is created twice.")
+                     "Check the server logs (.doccano/web.log, task.log), then {after}")
     E307 = ErrorCode("E307", "doccano rejected the login at {url} (HTTP {status}).",
                      "Check DOCCANO_ADMIN_USER / DOCCANO_ADMIN_PASSWORD; `claimtrace doccano "
                      "serve` (re)sets the admin password from them.")
@@ -330,3 +328,41 @@ class Errors:
     E527 = ErrorCode("E527", "robots.txt of {host} disallows fetching {url!r}.",
                      "Respect it: save the article yourself if its licence allows, and add the "
                      "file.")
+    # --- E315-E349: doccano loop (issue 12) ---
+    E315 = ErrorCode("E315", "The account {user!r} cannot read claimtrace's bookkeeping project "
+                     "{store!r} on {url}, so {name!r} cannot be pulled.",
+                     "Pull with the admin account that pushed (DOCCANO_ADMIN_USER), or make this "
+                     "account a project admin of {store!r}; if {name!r} was not made by "
+                     "`claimtrace doccano push`, push the records first.")
+    E316 = ErrorCode("E316", "doccano project {name!r} exists as a {actual} project, but this push "
+                     "asks for a {wanted} one.",
+                     "Push to a new project name, or drop/add --independent to match the "
+                     "existing project.")
+    E317 = ErrorCode("E317", "Project {name!r} is an independent (agreement) project: each "
+                     "annotator has their own copy, and {detail}.",
+                     "Pull one annotator's copy with --annotator NAME (members: {members}), or "
+                     "compare them with `claimtrace doccano agreement --project {name}`.")
+    E318 = ErrorCode("E318", "No password for the new doccano account {name!r}.",
+                     "Export it in the variable named by --password-env (default "
+                     "CLAIMTRACE_DOCCANO_NEW_PASSWORD), run the command in a terminal to be "
+                     "asked for it, or pass --generate-password.")
+    E319 = ErrorCode("E319", "doccano refused to create the account {name!r}: {detail}.",
+                     "Choose another name or a stronger password (at least 8 characters, not "
+                     "all digits, not a common password).")
+    E320 = ErrorCode("E320", "{project!r} is claimtrace's bookkeeping project: annotators must "
+                     "never be members of it.",
+                     "Name the annotation project itself (without '.store'); its '.stance' "
+                     "companion is included.")
+    E321 = ErrorCode("E321", "doccano has no account named {name!r} on {url}.",
+                     "Create it with `claimtrace doccano users add {name} --role annotator "
+                     "--project PROJECT`, or check the spelling (`claimtrace doccano users list "
+                     "--project PROJECT`).")
+    E322 = ErrorCode("E322", "Project {name!r} is collaborative: every annotator edits one shared "
+                     "copy, so there are no separate annotations to compare.",
+                     "Push the documents to compare into an independent project (`claimtrace "
+                     "doccano push FILE --project NAME-agreement --independent`), let two or "
+                     "more annotators label and confirm them, then run agreement on it.")
+    E323 = ErrorCode("E323", "No document of {name!r} was confirmed by two or more annotators "
+                     "({detail}).",
+                     "Each annotator must confirm (✓) the documents they finished; agreement is "
+                     "computed over documents confirmed by at least two of them.")

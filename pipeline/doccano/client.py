@@ -23,6 +23,9 @@ from pipeline.errors import ClaimtraceError, Errors
 log = logging.getLogger(__name__)
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 PAGE = 500
+AFTER_PUSH = "rerun the push: it resumes where it stopped and creates nothing twice."
+AFTER_PULL = "rerun the pull: it writes its output only once it has read everything."
+AFTER_OTHER = "rerun the command."
 
 
 def check_loopback(url: str) -> str:
@@ -42,6 +45,7 @@ class DoccanoAPI:
         self.retries = retries
         self.backoff = backoff
         self.timeout = timeout
+        self.after = AFTER_OTHER  # what the user should do after E305/E306 (push, pull, ...)
         self.session = requests.Session()
         self.session.headers.update({"Accept": "application/json", "Referer": self.url})
 
@@ -82,7 +86,7 @@ class DoccanoAPI:
                 )
                 time.sleep(delay)
         if last_status is None:
-            raise ClaimtraceError(Errors.E305, url=self.url, detail=last_error)
+            raise ClaimtraceError(Errors.E305, url=self.url, detail=last_error, after=self.after)
         raise ClaimtraceError(
             Errors.E306,
             url=self.url,
@@ -90,6 +94,7 @@ class DoccanoAPI:
             path=path,
             status=last_status,
             attempts=self.retries,
+            after=self.after,
         )
 
     def get(self, path: str, **params: Any) -> Any:
@@ -174,6 +179,69 @@ class DoccanoAPI:
         if example_ids:
             self.delete(f"projects/{project_id}/examples", {"ids": example_ids})
 
+    def update_example(self, project_id: int, example_id: int, **fields: Any) -> dict:
+        """PATCH an example's ``text`` and/or ``meta`` (confirmation state is untouched)."""
+        return self.patch(f"projects/{project_id}/examples/{example_id}", fields)
+
+    def create_span(
+        self, project_id: int, example_id: int, label: int, start: int, end: int
+    ) -> int:
+        path = f"projects/{project_id}/examples/{example_id}/spans"
+        return self.post(path, {"label": label, "start_offset": start, "end_offset": end})["id"]
+
+    def delete_span(self, project_id: int, example_id: int, span_id: int) -> None:
+        self.delete(f"projects/{project_id}/examples/{example_id}/spans/{span_id}")
+
+    def create_relation(
+        self, project_id: int, example_id: int, kind: int, source: int, target: int
+    ) -> int:
+        path = f"projects/{project_id}/examples/{example_id}/relations"
+        return self.post(path, {"type": kind, "from_id": source, "to_id": target})["id"]
+
+    def delete_relation(self, project_id: int, example_id: int, relation_id: int) -> None:
+        self.delete(f"projects/{project_id}/examples/{example_id}/relations/{relation_id}")
+
+    def set_category(self, project_id: int, example_id: int, label: int) -> None:
+        """Replace the label of a single-label classification example."""
+        path = f"projects/{project_id}/examples/{example_id}/categories"
+        for category in self.get(path):
+            self.delete(f"{path}/{category['id']}")
+        self.post(path, {"label": label})
+
+    # ------------------------------------------------------------ accounts and members
+
+    def me(self) -> dict:
+        """The logged-in account (``id``, ``username``, ``is_superuser``)."""
+        return self.get("me")
+
+    def users(self) -> list[dict]:
+        return self.get("users")
+
+    def create_user(self, username: str, password: str, email: str) -> dict:
+        payload = {
+            "username": username,
+            "password1": password,
+            "password2": password,
+            "email": email,
+        }
+        return self.post("users/create", payload)
+
+    def roles(self) -> dict[str, int]:
+        return {r["name"]: r["id"] for r in self.get("roles")}
+
+    def members(self, project_id: int) -> list[dict]:
+        return self.get(f"projects/{project_id}/members")
+
+    def add_member(self, project_id: int, user_id: int, role_id: int) -> dict:
+        return self.post(f"projects/{project_id}/members", {"user": user_id, "role": role_id})
+
+    def update_member(self, project_id: int, member_id: int, user_id: int, role_id: int) -> dict:
+        path = f"projects/{project_id}/members/{member_id}"
+        return self.patch(path, {"user": user_id, "role": role_id})
+
+    def remove_members(self, project_id: int, member_ids: list[int]) -> None:
+        self.delete(f"projects/{project_id}/members", {"ids": member_ids})
+
     # ------------------------------------------------------------ bulk import
 
     def start_import(self, project_id: int, payload: bytes, filename: str, task: str) -> str:
@@ -215,6 +283,15 @@ class DoccanoAPI:
     def export(self, project_id: int, confirmed_only: bool = False) -> list[dict]:
         """All (or all confirmed) examples of a project with their labels, in one celery export
         (JSONL lines: ``id``, ``text``, meta keys, and ``entities``/``relations`` or ``label``)."""
+        return [
+            row for rows in self.export_by_user(project_id, confirmed_only).values() for row in rows
+        ]
+
+    def export_by_user(
+        self, project_id: int, confirmed_only: bool = False
+    ) -> dict[str, list[dict]]:
+        """The export's files by name: ``all`` for a collaborative project, else one per member
+        (each with that member's own labels; ``confirmed_only``: the examples they confirmed)."""
         task_id = self.post(
             f"projects/{project_id}/download", {"format": "JSONL", "exportApproved": confirmed_only}
         )["task_id"]
@@ -228,10 +305,9 @@ class DoccanoAPI:
                 detail=str(status["error"])[:300],
             )
         answer = self.request("GET", f"projects/{project_id}/download", params={"taskId": task_id})
-        rows = []
+        files: dict[str, list[dict]] = {}
         with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
             for name in archive.namelist():
-                for line in archive.read(name).decode("utf-8").splitlines():
-                    if line.strip():
-                        rows.append(json.loads(line))
-        return rows
+                lines = archive.read(name).decode("utf-8").splitlines()
+                files[name.rsplit(".", 1)[0]] = [json.loads(x) for x in lines if x.strip()]
+        return files

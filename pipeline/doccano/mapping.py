@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.doccano.identity import anchor_of
 from pipeline.doccano.offsets import OffsetMap
+from pipeline.doccano.uncertainty import margin
 
 SPAN_LABELS = {
     "ACTOR": ("#1f77b4", "a"),
@@ -34,6 +36,7 @@ STANCE_LABELS = {
 KEY_LABEL = {"M": "ACTOR", "Q": "QUOTE", "U": "CUE", "C": "CLAIM"}
 PRONOUNS = {"he", "she", "they", "him", "her", "them", "i", "we", "it", "his", "their", "you"}
 QUOTE_MARKS = "\"'“”‘’«»„‚‹›"
+CLAIM_PREFIX = "CLAIM: "
 
 
 # ------------------------------------------------------------------ helpers
@@ -48,11 +51,6 @@ def record_hash(obj: Any) -> str:
 def is_article(record: dict) -> bool:
     """True for article records, False for error records."""
     return "error" not in record and "text" in record
-
-
-def stance_key(doc_id: str, claim_id: str, target: str) -> str:
-    """Identity of one stance example: document, claim and target."""
-    return json.dumps([doc_id, claim_id, target], ensure_ascii=False)
 
 
 def _offsets(text: str, start: int, end: int) -> dict:
@@ -162,14 +160,26 @@ def import_line(record: dict) -> dict:
     }
 
 
-def store_line(record: dict, example_id: int, spans: dict[str, str]) -> dict:
+def store_line(
+    record: dict,
+    example_id: int,
+    spans: dict[str, str],
+    human: dict[str, list[int]] | None = None,
+    pusher: int | None = None,
+    span_hash: str | None = None,
+) -> dict:
     """Import line for one document in the ``.store`` project: the machine record as pushed,
-    the doccano example it was pushed to, and that example's ``span id -> key`` links (nested
-    under ``store`` so doccano's importer leaves the values untouched)."""
+    the doccano example it was pushed to, that example's ``span id -> key`` links, the ids of
+    items claimtrace re-created on annotators' behalf (merge.py) and the pushing account
+    (nested under ``store`` so doccano's importer leaves the values untouched).
+    ``span_hash`` is the hash the example carries when it differs from the record's own (a
+    confirmed document whose stored record gained stance items for a new target)."""
     store = {
         "example_id": example_id,
-        "claimtrace_hash": record_hash(record),
+        "claimtrace_hash": span_hash or record_hash(record),
         "spans": spans,
+        "human": human or {"spans": [], "relations": []},
+        "pusher": pusher,
         "record": record,
     }
     return {"text": record["id"], "label": [], "doc_id": record["id"], "store": store}
@@ -199,30 +209,78 @@ def stance_text(claim: dict, target: str) -> str:
         or "(no speaker found)"
     )
     return (
-        f"CLAIM: {claim['text']}\nSPEAKER: {speaker}\nTARGET: {target}\n\n"
+        f"{CLAIM_PREFIX}{claim['text']}\nSPEAKER: {speaker}\nTARGET: {target}\n\n"
         "Does the claim argue FOR the target (favor), AGAINST it (against), or neither "
         "(neutral)?"
     )
 
 
-def stance_lines(record: dict) -> list[dict]:
-    """DocumentClassification JSONL lines: one per claim and stance target."""
-    lines = []
-    for claim in record["claims"]:
-        for item in claim.get("stance") or []:
-            key = stance_key(record["id"], claim["id"], item["target"])
-            lines.append(
-                {
-                    "text": stance_text(claim, item["target"]),
-                    "label": [item["label"]],
-                    "doc_id": record["id"],
-                    "claim_id": claim["id"],
-                    "target": item["target"],
-                    "claimtrace_key": key,
-                    "claimtrace_hash": record_hash([claim["text"], item]),
-                }
-            )
-    return lines
+def claim_of_stance_text(text: str) -> str:
+    """The claim an annotator was shown, read back from a stance example's text."""
+    body = text[len(CLAIM_PREFIX) :] if text.startswith(CLAIM_PREFIX) else text
+    return body.split("\nSPEAKER: ", 1)[0]
+
+
+def applicable_targets(record: dict, all_targets: bool = False) -> list[str]:
+    """The stance targets annotators judge for one article.
+
+    An article's own ``meta.targets`` apply to it, and only they. Without them the run-wide
+    targets (config and ``--target``) apply where the article is about them: at least one claim
+    passed the relevance gate for the target (or no gate ran). ``all_targets`` keeps every
+    target the record has."""
+    present = list(
+        dict.fromkeys(
+            item["target"] for claim in record["claims"] for item in claim.get("stance") or []
+        )
+    )
+    if all_targets:
+        return present
+    own = (record.get("meta") or {}).get("targets")
+    if isinstance(own, list) and any(isinstance(t, str) and t.strip() for t in own):
+        return [t for t in present if t in own]
+    relevant = {
+        item["target"]
+        for claim in record["claims"]
+        for item in claim.get("stance") or []
+        if not item.get("gated")
+    }
+    return [t for t in present if t in relevant]
+
+
+def stance_key(meta: dict) -> str | None:
+    """Identity of one stance example in its project: document, target and claim anchor
+    (older examples carry it as ``claimtrace_key``)."""
+    if meta.get("anchor") is None:
+        return meta.get("claimtrace_key")
+    return json.dumps([meta.get("doc_id"), meta.get("target"), meta["anchor"]], ensure_ascii=False)
+
+
+def stance_line(doc_id: str, text: str, claim: dict, item: dict) -> dict:
+    """One DocumentClassification JSONL line for a claim-target pair; its metadata carries the
+    claim's content anchor (identity.py), the machine label and the model's margin."""
+    anchor = anchor_of(text, claim["start"], claim["end"])
+    return {
+        "text": stance_text(claim, item["target"]),
+        "label": [item["label"]],
+        "doc_id": doc_id,
+        "claim_id": claim["id"],
+        "target": item["target"],
+        "claimtrace_hash": record_hash([stance_text(claim, item["target"]), item]),
+        "anchor": anchor.encode(),
+        "machine_label": item["label"],
+        "margin": margin(item),
+    }
+
+
+def stance_lines(record: dict, targets: list[str] | None = None) -> list[dict]:
+    """Lines for every claim and applicable target (``targets``; default: all the record's)."""
+    wanted = set(applicable_targets(record, all_targets=True) if targets is None else targets)
+    return [
+        stance_line(record["id"], record["text"], claim, item)
+        for claim in record["claims"]
+        for item in claim.get("stance") or []
+        if item["target"] in wanted
+    ]
 
 
 # ------------------------------------------------------------------ pull side
@@ -579,10 +637,13 @@ def _containing_quote(span: DSpan, quote_of_span: dict[int, dict]) -> dict | Non
 def _stance_items(
     claim: dict, doc_stance: dict[tuple[str, str], StanceState], review: _Review, deleted: dict
 ) -> list[dict] | None:
-    if claim.get("stance") is None:
-        return None
+    """The claim's stance list with the annotators' labels applied. A corrected item keeps the
+    machine's ``relevance`` and ``gated`` (they describe the machine's pass) next to
+    ``machine_label``/``machine_score``. A pair whose target the stored record lacks (a push
+    interrupted before it stored the new target's machine item) comes back with the
+    annotator's label only."""
     items = []
-    for item in claim["stance"]:
+    for item in claim.get("stance") or []:
         state = doc_stance.get((claim["id"], item["target"]))
         if state is None:
             items.append(dict(item, review="machine"))
@@ -591,17 +652,22 @@ def _stance_items(
         elif state.label == item["label"]:
             items.append(dict(item, review="kept" if state.confirmed else "machine"))
         else:
-            items.append(
-                {
-                    "target": item["target"],
-                    "label": state.label,
-                    "score": 1.0,
-                    "scores": {},
-                    "machine_label": item["label"],
-                    "machine_score": item["score"],
-                    "review": "changed",
-                }
+            corrected = {"target": item["target"], "label": state.label, "score": 1.0, "scores": {}}
+            for key in ("relevance", "gated"):
+                if key in item:
+                    corrected[key] = item[key]
+            corrected.update(
+                machine_label=item["label"], machine_score=item["score"], review="changed"
             )
+            items.append(corrected)
+    known = {item["target"] for item in claim.get("stance") or []}
+    for (claim_id, target), state in doc_stance.items():
+        if claim_id != claim["id"] or target in known or state.label is None:
+            continue
+        review_of = "kept" if state.confirmed else "machine"
+        items.append({"target": target, "label": state.label, "score": 1.0, "review": review_of})
+    if claim.get("stance") is None and not items:
+        return None
     return items
 
 

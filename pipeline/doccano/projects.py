@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pipeline.doccano.client import DoccanoAPI
 from pipeline.doccano.mapping import RELATION_TYPES, SPAN_LABELS, STANCE_LABELS
+from pipeline.errors import ClaimtraceError, Errors
 
 STANCE_SUFFIX = ".stance"
 STORE_SUFFIX = ".store"
@@ -39,9 +40,22 @@ def store_project_name(name: str) -> str:
     return f"{name}{STORE_SUFFIX}"
 
 
-def _ensure_project(api: DoccanoAPI, name: str, payload: dict) -> int:
+def _mode(collaborative: bool) -> str:
+    return "collaborative" if collaborative else "independent (agreement)"
+
+
+def _ensure_project(
+    api: DoccanoAPI, name: str, payload: dict, collaborative: bool | None = True
+) -> int:
+    """The project's id, creating it if missing; E316 when it exists in the other mode
+    (``collaborative=None``: either mode, for the bookkeeping project)."""
     found = api.find_project(name)
     if found:
+        actual = found.get("collaborative_annotation")
+        if collaborative is not None and actual is not None and actual != collaborative:
+            raise ClaimtraceError(
+                Errors.E316, name=name, actual=_mode(actual), wanted=_mode(collaborative)
+            )
         return found["id"]
     return api.post(
         "projects",
@@ -49,7 +63,7 @@ def _ensure_project(api: DoccanoAPI, name: str, payload: dict) -> int:
             "name": name,
             "guideline": GUIDE,
             "random_order": False,
-            "collaborative_annotation": True,
+            "collaborative_annotation": True if collaborative is None else collaborative,
             **payload,
         },
     )["id"]
@@ -64,8 +78,12 @@ def _ensure_types(api: DoccanoAPI, project_id: int, kind: str, wanted: dict) -> 
     return existing
 
 
-def ensure_projects(api: DoccanoAPI, name: str) -> Projects:
-    """Create the span and stance projects and their label types unless they exist."""
+def ensure_projects(api: DoccanoAPI, name: str, collaborative: bool = True) -> Projects:
+    """Create the span, stance and store projects and their label types unless they exist.
+
+    ``collaborative=False`` makes an *independent* batch for agreement rounds: each annotator
+    labels their own copy blind (the pre-annotations are the pushing account's copy, which
+    annotators do not see), and `claimtrace doccano agreement` compares the copies."""
     spans_id = _ensure_project(
         api,
         name,
@@ -77,6 +95,7 @@ def ensure_projects(api: DoccanoAPI, name: str) -> Projects:
             "use_relation": True,
             "grapheme_mode": False,
         },
+        collaborative,
     )
     stance_id = _ensure_project(
         api,
@@ -87,6 +106,7 @@ def ensure_projects(api: DoccanoAPI, name: str) -> Projects:
             "description": f"Stance of each claim in {name!r} toward each target",
             "single_class_classification": True,
         },
+        collaborative,
     )
     store_id = _ensure_project(
         api,
@@ -97,6 +117,7 @@ def ensure_projects(api: DoccanoAPI, name: str) -> Projects:
             "description": f"claimtrace bookkeeping for {name!r}: machine records, span links. "
             "Do not annotate or share.",
         },
+        None,
     )
     return Projects(
         spans_id,

@@ -3,7 +3,8 @@
 doccano runs in its own venv (``.venv-doccano``: it needs pydantic 2 and numpy<2, the pipeline
 needs pydantic 1). The web server is gunicorn bound to 127.0.0.1 (``doccano webserver`` always
 binds 0.0.0.0); the celery worker is needed for bulk import. Data, logs, PID files and the
-generated secret key live in one project-local folder (default ``.doccano/``).
+generated secret key live in one project-local folder (default ``.doccano/``); every file in
+it is 0600 (files.py), whatever folder is given.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from pathlib import Path
 
 import requests
 
+from pipeline.doccano.files import UMASK, private_dir, private_file, tighten, write_private
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.paths import REPO_ROOT
 
 DOCCANO_REQUIREMENTS = ("doccano==1.8.4", "marshmallow<4", "numpy<2")
+SETTINGS_DIR = Path(__file__).resolve().parent / "server_settings"
 DEFAULT_PORT = 8000
 ADMIN_USER_ENV = "DOCCANO_ADMIN_USER"
 ADMIN_PASSWORD_ENV = "DOCCANO_ADMIN_PASSWORD"
@@ -82,6 +85,14 @@ class ServerConfig:
     def secret_file(self) -> Path:
         return self.data_dir / "secret_key"
 
+    @property
+    def setup_log(self) -> Path:
+        return self.data_dir / "setup.log"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "db.sqlite3"
+
 
 def default_config(
     port: int | None = None, data_dir: Path | None = None, venv_dir: Path | None = None
@@ -126,7 +137,7 @@ def venv_ready(cfg: ServerConfig) -> bool:
 
 def install_venv(cfg: ServerConfig, log: Path) -> None:
     """Create the server venv and install doccano 1.8.4 with the two pins it needs (~2 min)."""
-    log.parent.mkdir(parents=True, exist_ok=True)
+    private_file(log)
     python = cfg.venv_dir / "bin" / "python"
     steps = []
     if not python.exists():
@@ -150,13 +161,22 @@ def install_venv(cfg: ServerConfig, log: Path) -> None:
 
 def secret_key(cfg: ServerConfig) -> str:
     """The server's SECRET_KEY: generated once, stored 0600 in the data folder."""
-    cfg.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(cfg.data_dir)
     if not cfg.secret_file.exists():
-        fd = os.open(cfg.secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
+        write_private(cfg.secret_file, secrets.token_urlsafe(50))
     os.chmod(cfg.secret_file, 0o600)
     return cfg.secret_file.read_text().strip()
+
+
+def prepare_data_dir(cfg: ServerConfig) -> None:
+    """Create the data folder (0700 when claimtrace creates it) and make the database, logs
+    and every other file in it 0600 before any server process opens them (SQLite and Django
+    would create them 0644 under the usual umask; the processes also run with umask 077)."""
+    private_dir(cfg.data_dir)
+    private_dir(cfg.data_dir / "media")
+    for path in (cfg.database, cfg.web_log, cfg.task_log, cfg.setup_log):
+        private_file(path)
+    tighten(cfg.data_dir)
 
 
 def backend_dir(cfg: ServerConfig) -> Path:
@@ -173,17 +193,18 @@ def server_env(cfg: ServerConfig) -> dict[str, str]:
     env.update(
         {
             "DOCCANO_HOME": str(cfg.data_dir),
-            "DATABASE_URL": f"sqlite:///{cfg.data_dir / 'db.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{cfg.database}",
             "MEDIA_ROOT": str(cfg.data_dir / "media"),
             "SECRET_KEY": secret_key(cfg),
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            # doccano's production settings with private uploads (server_settings/)
+            "DJANGO_SETTINGS_MODULE": "claimtrace_doccano_settings",
+            "PYTHONPATH": str(SETTINGS_DIR),
             "STANDALONE": "True",
             "DEBUG": "False",
             "PATH": f"{cfg.venv_dir / 'bin'}:{os.environ.get('PATH', '')}",
         }
     )
     env.pop("VIRTUAL_ENV", None)
-    env.pop("PYTHONPATH", None)
     return env
 
 
@@ -252,6 +273,7 @@ def worker_answers(url: str) -> bool:
 
 def _spawn(cmd: list[str], env: dict[str, str], log: Path, cwd: Path | None = None) -> int:
     """Start a detached process (own session, survives the CLI) logging to ``log``."""
+    private_file(log)
     with log.open("ab") as out:
         proc = subprocess.Popen(
             cmd,
@@ -261,6 +283,7 @@ def _spawn(cmd: list[str], env: dict[str, str], log: Path, cwd: Path | None = No
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
+            umask=UMASK,
         )
     return proc.pid
 
@@ -269,7 +292,7 @@ def setup_database(cfg: ServerConfig, env: dict[str, str]) -> None:
     """Migrate, create roles and (re)set the admin account from the environment."""
     user, password = admin_credentials()
     setup_env = dict(env, **{ADMIN_USER_ENV: user, ADMIN_PASSWORD_ENV: password})
-    log = cfg.data_dir / "setup.log"
+    log = private_file(cfg.setup_log)
     with log.open("ab") as out:
         result = subprocess.run(
             [str(cfg.venv_dir / "bin" / "python"), "-c", _SETUP_SCRIPT],
@@ -278,6 +301,7 @@ def setup_database(cfg: ServerConfig, env: dict[str, str]) -> None:
             stdout=out,
             stderr=subprocess.STDOUT,
             check=False,
+            umask=UMASK,
         )
     if result.returncode != 0:
         raise ClaimtraceError(Errors.E303, seconds=0, detail="database setup failed", logs=str(log))
@@ -318,8 +342,7 @@ def start(cfg: ServerConfig, timeout: float = 180.0, workers: int = 2) -> str:
         raise ClaimtraceError(Errors.E304, port=cfg.port)
     if not venv_ready(cfg):
         raise ClaimtraceError(Errors.E314, path=str(cfg.venv_dir))
-    cfg.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (cfg.data_dir / "media").mkdir(exist_ok=True)
+    prepare_data_dir(cfg)
     env = server_env(cfg)
     setup_database(cfg, env)
     bin_dir = cfg.venv_dir / "bin"
@@ -342,10 +365,10 @@ def start(cfg: ServerConfig, timeout: float = 180.0, workers: int = 2) -> str:
         env,
         cfg.web_log,
     )
-    cfg.web_pid_file.write_text(str(web_pid))
+    write_private(cfg.web_pid_file, str(web_pid))
     task_pid = _spawn([str(bin_dir / "doccano"), "task", "--concurrency", "1"], env, cfg.task_log)
-    cfg.task_pid_file.write_text(str(task_pid))
-    cfg.server_file.write_text(json.dumps({"port": cfg.port, "url": cfg.url}))
+    write_private(cfg.task_pid_file, str(task_pid))
+    write_private(cfg.server_file, json.dumps({"port": cfg.port, "url": cfg.url}))
     deadline = time.monotonic() + timeout
     _wait(lambda: web_answers(cfg.url), deadline, cfg, "web server", timeout)
     _wait(lambda: worker_answers(cfg.url), deadline, cfg, "celery worker", timeout)

@@ -14,6 +14,7 @@ from pipeline.doccano.cli import app
 from pipeline.doccano.mapping import strip_review
 
 from .conftest import ADMIN_PASSWORD
+from .helpers import ANNOTATOR_PASSWORD, annotator, push
 from .records import emoji_record, error_record, plain_record
 
 pytestmark = pytest.mark.doccano
@@ -108,25 +109,104 @@ def test_cli_errors_are_coded_and_never_echo_the_password(
     assert unknown.exit_code == 1 and "E308" in unknown.output
 
 
-def test_serve_then_stop_a_second_server(doccano_server, tmp_path) -> None:
-    """A full `serve` / `status` / `stop` cycle on its own port and data folder."""
+def _modes(folder: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(folder)): stat.S_IMODE(p.stat().st_mode)
+        for p in folder.rglob("*")
+        if not p.is_symlink()
+    }
+
+
+def test_serve_then_stop_a_second_server(doccano_server, project_name, tmp_path) -> None:
+    """A full `serve` / `status` / `stop` cycle on its own port and a data folder the user made
+    world-readable, holding a database from an older install (0644): everything in it ends up
+    private, and so does what pushes write there."""
     port = server.free_port()
-    where = ["--port", str(port), "--data-dir", str(tmp_path / "data")]
+    data = tmp_path / "data"
+    where = ["--port", str(port), "--data-dir", str(data)]
     # reuse the session server's migrated database to keep this test short
-    (tmp_path / "data").mkdir(mode=0o700)
+    data.mkdir()
+    data.chmod(0o755)
     source_db = doccano_server.cfg.data_dir / "db.sqlite3"
-    (tmp_path / "data" / "db.sqlite3").write_bytes(source_db.read_bytes())
+    (data / "db.sqlite3").write_bytes(source_db.read_bytes())
+    (data / "db.sqlite3").chmod(0o644)
     try:
         up = runner.invoke(app, ["serve", "--no-install", *where])
         assert up.exit_code == 0, up.output
         assert runner.invoke(app, ["status", *where]).exit_code == 0
         assert not server.port_free(port)
+        source = tmp_path / "one.jsonl"
+        source.write_text(json.dumps(plain_record()) + "\n", encoding="utf-8")
+        pushed = runner.invoke(app, ["push", str(source), "--project", project_name, *where])
+        assert pushed.exit_code == 0, pushed.output
+        modes = _modes(data)
+        for name in (
+            "db.sqlite3",
+            "web.log",
+            "task.log",
+            "setup.log",
+            "secret_key",
+            "web.pid",
+            "task.pid",
+            "server.json",
+        ):
+            assert modes.pop(name) == 0o600, name
+        assert modes and all(
+            m == (0o700 if (data / p).is_dir() else 0o600) for p, m in modes.items()
+        ), modes
+        assert stat.S_IMODE(data.stat().st_mode) == 0o755  # the user's folder keeps its mode
     finally:
         down = runner.invoke(app, ["stop", *where])
     assert down.exit_code == 0 and "doccano stopped" in down.output
     assert server.port_free(port)
     assert runner.invoke(app, ["status", *where]).exit_code == 1
     assert "not running" in runner.invoke(app, ["stop", *where]).output
+
+
+def test_session_server_files_are_private(doccano_server) -> None:
+    modes = _modes(doccano_server.cfg.data_dir)
+    assert "db.sqlite3" in modes and "web.log" in modes
+    assert all(
+        m == (0o700 if (doccano_server.cfg.data_dir / p).is_dir() else 0o600)
+        for p, m in modes.items()
+    ), modes
+
+
+def test_pull_with_an_account_that_cannot_read_the_store(
+    doccano_server, api, project_name, monkeypatch, tmp_path
+) -> None:
+    push(api, [plain_record()], project_name, tmp_path)
+    annotator(doccano_server.url, project_name, "no-store")
+    monkeypatch.setenv(server.ADMIN_USER_ENV, "no-store")
+    monkeypatch.setenv(server.ADMIN_PASSWORD_ENV, ANNOTATOR_PASSWORD)
+    gold = tmp_path / "gold.jsonl"
+    result = runner.invoke(
+        app, ["pull", "--all", "-o", str(gold), "--project", project_name, *_where(doccano_server)]
+    )
+    assert result.exit_code == 1 and "E315" in result.output and "no-store" in result.output
+    assert "push did not finish" not in result.output
+    assert not gold.exists()
+
+
+def test_unreachable_server_on_pull_says_what_a_pull_does(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(server.ADMIN_USER_ENV, "u")
+    monkeypatch.setenv(server.ADMIN_PASSWORD_ENV, "p")
+    result = runner.invoke(
+        app,
+        [
+            "pull",
+            "-o",
+            str(tmp_path / "x.jsonl"),
+            "--project",
+            "x",
+            "--retries",
+            "1",
+            "--url",
+            f"http://127.0.0.1:{server.free_port()}",
+        ],
+    )
+    assert result.exit_code == 1 and "E305" in result.output
+    assert "rerun the pull" in result.output and "push resumes" not in result.output
 
 
 def test_port_in_use_is_reported(doccano_server, tmp_path) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from pipeline.doccano.client import DoccanoAPI
 from pipeline.doccano.mapping import strip_review
+from pipeline.doccano.pull import pull_records
 from pipeline.doccano.server import free_port
 from pipeline.doccano.state import PushState
 from pipeline.errors import ClaimtraceError
@@ -83,3 +86,47 @@ def test_remote_urls_are_refused() -> None:
     with pytest.raises(ClaimtraceError) as failure:
         DoccanoAPI("http://example.com:8000")
     assert failure.value.code == "E311"
+
+
+def _changed(record: dict) -> dict:
+    """A new pipeline version: the first cue is gone, and "mayor" is capitalised in the text."""
+    changed = copy.deepcopy(record)
+    quote = next(q for q in changed["quotes"] if q["cue"])
+    quote["cue"] = None
+    for claim in changed["claims"]:
+        if claim["quote_id"] == quote["id"]:
+            claim["cue"] = None
+    changed["text"] = changed["text"].replace("The mayor", "The Mayor")
+    return changed
+
+
+def test_outage_during_in_place_updates_then_rerun_finishes(
+    doccano_server, project_name, tmp_path
+) -> None:
+    records = many_records(6)
+    api = doccano_server.api()
+    push(api, records, project_name, tmp_path)
+    pid = api.find_project(project_name)["id"]
+    ids = [e["id"] for e in api.examples(pid)]
+    changed = [_changed(r) for r in records]
+    span_writes = []
+
+    def down_after_two_span_writes(method: str, path: str, n: int) -> bool:
+        if "/spans" in path and method in ("POST", "DELETE"):
+            span_writes.append(path)
+        return len(span_writes) > 2
+
+    with (
+        FaultProxy(doccano_server.url, down_after_two_span_writes) as proxy,
+        pytest.raises(ClaimtraceError),
+    ):
+        push(_via(proxy, retries=2), changed, project_name, tmp_path)
+    assert PushState(tmp_path, project_name).updates  # journalled, unfinished
+    _, report = pull_records(api, project_name, True, show_progress=False)
+    assert report.unlinked >= 1  # half-updated documents are left out, not pulled wrong
+
+    again = push(api, changed, project_name, tmp_path)
+    assert again.articles.created == 0 and not again.edits
+    assert not PushState(tmp_path, project_name).updates
+    assert [e["id"] for e in api.examples(pid)] == ids  # in place: same examples, same order
+    assert [strip_review(r) for r in pull(api, project_name, include_unconfirmed=True)] == changed

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import json
 
+from pipeline.doccano.identity import anchor_of
 from pipeline.doccano.mapping import (
     DRelation,
     DSpan,
     StanceState,
+    applicable_targets,
+    claim_of_stance_text,
     import_line,
     link_spans,
     project_record,
@@ -163,8 +167,48 @@ def test_stance_lines_one_per_claim_and_target() -> None:
     record = copy.deepcopy(plain_record())
     lines = stance_lines(record)
     assert len(lines) == 3 and lines[1]["label"] == ["against"]
-    assert lines[1]["claimtrace_key"] == stance_key("plain-1", "C2", "the strike")
+    claim = record["claims"][1]
+    anchor = anchor_of(record["text"], claim["start"], claim["end"]).encode()
+    assert lines[1]["anchor"] == anchor and lines[1]["claim_id"] == "C2"
+    assert json.loads(stance_key(lines[1])) == ["plain-1", "the strike", anchor]
+    assert lines[1]["machine_label"] == "against" and lines[1]["margin"] == 0.52
     assert "TARGET: the strike" in lines[1]["text"] and "Tom Baker" in lines[1]["text"]
+    assert claim_of_stance_text(lines[1]["text"]) == claim["text"]
+
+
+def test_applicable_targets_meta_first_then_relevant_run_wide() -> None:
+    record = plain_record()
+    for claim in record["claims"]:
+        claim["stance"].append(
+            {"target": "tariffs", "label": "neutral", "score": 1.0, "scores": {}, "gated": True}
+        )
+    assert applicable_targets(record) == ["the strike"]  # every claim off-topic for tariffs
+    assert applicable_targets(record, all_targets=True) == ["the strike", "tariffs"]
+    record["meta"]["targets"] = ["tariffs"]
+    assert applicable_targets(record) == ["tariffs"]  # the article's own targets only
+    assert [line["target"] for line in stance_lines(record, applicable_targets(record))] == [
+        "tariffs"
+    ] * 3
+
+
+def test_corrected_stance_keeps_relevance_and_gate() -> None:
+    record = plain_record()
+    record["claims"][0]["stance"][0].update(relevance=0.12, gated=True, scores={}, score=1.0)
+    spans, rels, keys = _as_doccano(record)
+    state = {("C1", "the strike"): StanceState("favor", True)}
+    pulled = reconstruct(record, spans, rels, keys, confirmed=True, stance=state)
+    item = pulled["claims"][0]["stance"][0]
+    assert item == {
+        "target": "the strike",
+        "label": "favor",
+        "score": 1.0,
+        "scores": {},
+        "relevance": 0.12,
+        "gated": True,
+        "machine_label": "neutral",
+        "machine_score": 1.0,
+        "review": "changed",
+    }
 
 
 def test_quote_type_guess() -> None:
