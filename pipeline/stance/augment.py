@@ -12,6 +12,9 @@ frames in ``pipeline/resources/stance_augment.json``:
 * ``discourse_frames``: reported views ("critics say X": neutral), endorsed views, contrast
   ("critics say A, but B": B decides), concession ("although A, B") and negation ("it is not
   true that B": flipped), built from two labelled texts of the same target.
+* ``paraphrase_frames``: one text of a group of equivalent statements as the target, another
+  as the text: restated (favor), and confirmed, denied or hedged in a frame, so agreement is
+  learnt from meaning, not from the target's words repeated.
 * ``topic_neutrals``: on-topic sentences with no position ("Lawmakers will hear evidence on
   assisted suicide next week").
 
@@ -272,6 +275,25 @@ def _reportable(doc) -> bool:
     return not (set(doc.text) & set('"“”!?&')
                 or any(t.lower_ in ("i", "me", "my", "we", "our", "us", "you", "your")
                        for t in doc))
+
+
+def paraphrase_frames(groups: Sequence[Sequence[str]], limit: int, seed: int) -> list[dict]:
+    """For up to ``limit`` paraphrase groups: (statement A as target, paraphrase B) favor, and
+    B in a confirm, deny or hedge frame with its label."""
+    rng = random.Random(f"{seed}:paraphrase")
+    pool = [g for g in groups if all(_frameable(t) for t in g[:2])]
+    rng.shuffle(pool)
+    lists = frames()
+    out = []
+    for group in pool[:limit]:
+        target, text = rng.sample(list(group), 2)
+        target = _upper_first(target.strip().rstrip("."))
+        out.append(example("stance", target, _upper_first(text.strip()), FAVOR,
+                           "aug-paraphrase"))
+        kind, label = rng.choice((("confirm", FAVOR), ("deny", AGAINST), ("hedge", NEUTRAL)))
+        framed = _fill(rng.choice(lists[kind]), rng, clause=_inner(text))
+        out.append(example("stance", target, framed, label, f"aug-paraphrase-{kind}"))
+    return out
 
 
 def _frameable(text: str) -> bool:

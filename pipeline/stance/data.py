@@ -128,6 +128,22 @@ def perspectrum_examples(root: Path, split: str, *, neutral_per_claim: float = 0
     return out
 
 
+def perspectrum_paraphrases(root: Path, split: str) -> list[tuple[str, list[str]]]:
+    """PERSPECTRUM's clusters of equivalent perspectives (two or more texts that make the same
+    point) for the claims of one split, as (claim text, group): paraphrase groups for the
+    augmentations, with the claim they were written for (to drop held-out topics)."""
+    claims, texts, splits, _ = _perspectrum_tables(Path(root))
+    groups = []
+    for claim in claims:
+        if splits.get(str(claim["cId"])) != split:
+            continue
+        for cluster in claim["perspectives"]:
+            group = [texts[p].strip() for p in cluster["pids"] if p in texts]
+            if len(set(group)) >= 2:
+                groups.append((claim["text"], list(dict.fromkeys(group))))
+    return groups
+
+
 def newsmtsc_examples(root: Path, part: str) -> list[dict]:
     """NewsMTSC (entity mention, sentence) pairs; ``part`` is train, dev, test or mt-test."""
     rows = _load_json_rows(Path(root) / NEWSMTSC_FILES[part], f"NewsMTSC {part}")

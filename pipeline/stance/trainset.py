@@ -107,6 +107,11 @@ def augmentations(cfg: dict, examples: list[dict], gate=None) -> list[dict]:
     if acfg.get("off_topic_neutrals"):
         out += augment.off_topic_neutrals(labelled, acfg["off_topic_neutrals"], seed,
                                           gate.pairwise if gate is not None else None)
+    if acfg.get("paraphrase_groups") and cfg["data"].get("use_perspectrum", True):
+        kept = {e["target"] for e in examples}  # claims close to a dev topic are already gone
+        groups = [group for claim, group in data.perspectrum_paraphrases(
+            source_root(cfg, "perspectrum"), "train") if claim in kept]
+        out += augment.paraphrase_frames(groups, acfg["paraphrase_groups"], seed)
     if acfg.get("factual_sentences"):
         sentences = [e["text"] for e in examples if e["source"] == "newsmtsc"]
         out += augment.factual_frames(sentences, acfg["factual_sentences"], seed)
