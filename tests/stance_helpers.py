@@ -26,3 +26,14 @@ def require_shared() -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def doc_with_claim_texts(nlp, text: str, claims: list[str]):
+    """A doc of ``nlp`` whose claims are the given substrings of ``text`` (ids C1, C2, ...)."""
+    from pipeline.types import Claim
+
+    doc = nlp(text)
+    spans = [doc.char_span(text.index(c), text.index(c) + len(c)) for c in claims]
+    doc._.claims = [Claim(id=f"C{i + 1}", span=span, quote_id=f"Q{i + 1}", type="direct")
+                    for i, span in enumerate(spans)]
+    return doc

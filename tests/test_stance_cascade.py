@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import spacy
 import stance_helpers  # noqa: F401  (sets the offline environment first)
+from stance_helpers import doc_with_claim_texts
 
 from pipeline.extensions import register_extensions
 from pipeline.paths import REPO_ROOT
 from pipeline.record import doc_to_record, validate_record
 from pipeline.stance.component import StanceComponent
 from pipeline.stance.firstpass import FILE, FirstPass
-from pipeline.types import Claim
 
 MODEL_DIR = REPO_ROOT / "models" / "stance"
 UKRAINE = "South Korea supplying weapons to Ukraine"
@@ -38,10 +38,7 @@ def blank_nlp():
 
 
 def claim_doc(nlp, text: str = TEXT, claims: list[str] = CLAIMS, targets=None):
-    doc = nlp(text)
-    spans = [doc.char_span(text.index(c), text.index(c) + len(c)) for c in claims]
-    doc._.claims = [Claim(id=f"C{i + 1}", span=span, quote_id=f"Q{i + 1}", type="direct")
-                    for i, span in enumerate(spans)]
+    doc = doc_with_claim_texts(nlp, text, claims)
     doc._.actors = []
     doc._.stance_targets = targets
     return doc

@@ -1,5 +1,5 @@
-"""The shipped stance model: loads offline, gets clear pairs right, runs in the component and
-the `claimtrace stance predict` command."""
+"""The shipped stance model: loads offline, is documented and calibrated, gets clear pairs right,
+runs in the component and the `claimtrace stance predict` command."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 import spacy
 import stance_helpers  # noqa: F401  (sets the offline environment first)
+from stance_helpers import doc_with_claim_texts
 from typer.testing import CliRunner
 
 from pipeline.extensions import register_extensions
@@ -16,7 +17,8 @@ from pipeline.paths import REPO_ROOT
 from pipeline.record import doc_to_record, validate_record
 from pipeline.stance.cli import app
 from pipeline.stance.component import StanceComponent, mentioned_actors
-from pipeline.stance.model import load_model
+from pipeline.stance.firstpass import FILE as FIRST_PASS
+from pipeline.stance.model import WEIGHTS_FILE, load_model
 from pipeline.types import Actor, Claim, Quote, QuoteType, Resolution, Speaker
 
 MODEL_DIR = REPO_ROOT / "models" / "stance"
@@ -49,23 +51,31 @@ ACTOR_PAIRS = [  # (entity, sentence, expected)
 
 @pytest.fixture(scope="module")
 def model():
-    assert (MODEL_DIR / "adapter_model.safetensors").exists(), "models/stance is not trained"
+    assert ((MODEL_DIR / WEIGHTS_FILE).exists()
+            or (MODEL_DIR / "adapter_model.safetensors").exists()), "models/stance is not trained"
     return load_model(MODEL_DIR, bf16="auto", threads=2)
 
 
-def test_shipped_model_is_small_and_documented():
+def test_shipped_model_is_small_documented_and_calibrated():
     size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
-    assert size < 5 * 1024 * 1024
+    assert size < 25 * 1024 * 1024
     meta = json.loads((MODEL_DIR / "training.json").read_text())
     assert meta["seed"] and meta["config_hash"].startswith("sha256:")
-    assert any(k.startswith("perspectrum/") for k in meta["data_hashes"])
-    assert "claimtrace stance train" in (MODEL_DIR / "README.md").read_text()
+    for source in ("perspectrum/", "newsmtsc/", "ibm-debater/"):
+        assert any(k.startswith(source) for k in meta["data_hashes"]), source
+    card = (MODEL_DIR / "README.md").read_text()
+    for needed in ("claimtrace stance train", "CC BY-SA", "CDLA-Sharing", "MIT", "Calibration",
+                   "Challenge set"):
+        assert needed in card, needed
+    cal = meta["calibration"]
+    assert cal["temperature"]["stance"] > 0 and 0 <= cal["neutral_threshold"] < 1
+    assert cal["dev_ece"]["stance"]["after"] <= cal["dev_ece"]["stance"]["before"] + 0.01
+    assert (MODEL_DIR / FIRST_PASS).exists() and meta["first_pass"]["threshold"] > 0.5
 
 
 def test_clear_stance_pairs(model):
     pairs = [{"task": "stance", "target": t, "text": x} for t, x, _ in STANCE_PAIRS]
-    labels = [("favor", "against", "neutral")[max(range(3), key=p.__getitem__)]
-              for p in model.score(pairs)]
+    labels = [("favor", "against", "neutral")[k] for k in model.labels(pairs, model.score(pairs))]
     assert labels == [want for *_, want in STANCE_PAIRS]
 
 
@@ -92,32 +102,12 @@ def _doc_with_claims(nlp, text: str, claim_words: list[tuple[int, int]]):
     return doc
 
 
-def _doc_with_claim_texts(nlp, text: str, claims: list[str]):
-    """A doc whose claims are the given substrings of ``text``."""
-    doc = nlp(text)
-    spans = [doc.char_span(text.index(c), text.index(c) + len(c)) for c in claims]
-    doc._.claims = [Claim(id=f"C{i + 1}", span=span, quote_id=f"Q{i + 1}", type="direct")
-                    for i, span in enumerate(spans)]
-    return doc
-
-
 @pytest.fixture(scope="module")
 def blank_nlp():
     register_extensions()
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
-
-
-def test_component_without_targets_sets_no_stance_and_loads_no_model(blank_nlp):
-    doc = _doc_with_claims(blank_nlp, "We will win. The sky is blue.", [(0, 3)])
-    comp = StanceComponent([], model="models/does-not-exist", actor_stance=False,
-                           relevance_model="models/does-not-exist-either")
-    comp(doc)  # neither missing model is loaded: nothing to score
-    assert doc._.claims[0].stance is None and doc._.claims[0].actor_stance is None
-    empty = blank_nlp("No claims here.")
-    comp(empty)
-    assert empty._.claims is None
 
 
 def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
@@ -172,7 +162,7 @@ def test_predict_command_scores_good_lines_and_reports_bad_ones(tmp_path):
 def test_relevance_gate_sends_only_on_topic_pairs_to_the_classifier(blank_nlp):
     text = ("“Seoul must send weapons to Ukraine to help it defend itself,” said Yang Mu-jin. "
             "“The festival sold all its tickets,” said Ann Lee.")
-    doc = _doc_with_claim_texts(blank_nlp, text, [
+    doc = doc_with_claim_texts(blank_nlp, text, [
         "Seoul must send weapons to Ukraine to help it defend itself",
         "The festival sold all its tickets"])
     comp = StanceComponent([UKRAINE], actor_stance=False)
@@ -192,7 +182,7 @@ def test_relevance_gate_sends_only_on_topic_pairs_to_the_classifier(blank_nlp):
 
 
 def test_without_the_gate_every_pair_is_classified(blank_nlp):
-    doc = _doc_with_claim_texts(blank_nlp, "“The festival sold all its tickets,” said Ann Lee.",
+    doc = doc_with_claim_texts(blank_nlp, "“The festival sold all its tickets,” said Ann Lee.",
                                 ["The festival sold all its tickets"])
     StanceComponent([UKRAINE], actor_stance=False, relevance_threshold=None)(doc)
     entry = doc._.claims[0].stance[0]
@@ -201,7 +191,7 @@ def test_without_the_gate_every_pair_is_classified(blank_nlp):
 
 
 def test_the_speaker_is_not_an_actor_of_their_own_claim(blank_nlp):
-    doc = _doc_with_claim_texts(blank_nlp, "“I trust Seoul,” Kim said.", ["I trust Seoul"])
+    doc = doc_with_claim_texts(blank_nlp, "“I trust Seoul,” Kim said.", ["I trust Seoul"])
     kim, me, seoul = doc[6:7], doc[1:2], doc[3:4]
     assert (kim.text, me.text, seoul.text) == ("Kim", "I", "Seoul")
     claim = replace(doc._.claims[0], speaker=Speaker(mention=kim, actor_id="A1",

@@ -12,7 +12,7 @@ import torch
 from stance_helpers import DEBATER, require_shared
 
 from pipeline.paths import REPO_ROOT
-from pipeline.stance import augment, challenge, debater
+from pipeline.stance import augment, challenge, data, debater
 from pipeline.stance.calibrate import (
     choose_neutral_threshold,
     expected_calibration_error,
@@ -157,3 +157,25 @@ def test_challenge_set_is_complete_and_well_formed():
     assert len(examples) == len(rows)
     result = challenge.category_accuracy(examples, [e["label"] for e in examples])
     assert result["overall"]["accuracy"] == 1.0 and not result["overall"]["errors"]
+
+
+def test_paraphrase_frames_restate_and_frame_the_paraphrase():
+    groups = [["Nuclear plants are safe.", "Reactors pose little danger."],
+              ["Taxes are too high", "People pay too much tax"]]
+    rows = augment.paraphrase_frames(groups, 5, seed=2)
+    assert len(rows) == 4
+    plain = [r for r in rows if r["source"] == "aug-paraphrase"]
+    assert len(plain) == 2 and all(r["label"] == augment.FAVOR for r in plain)
+    for r in rows:
+        assert r["target"] != r["text"] and not r["target"].endswith(".")
+        want = {"aug-paraphrase": 0, "aug-paraphrase-confirm": 0, "aug-paraphrase-deny": 1,
+                "aug-paraphrase-hedge": 2}[r["source"]]
+        assert r["label"] == want
+
+
+def test_paraphrase_groups_come_with_their_claim():
+    require_shared()
+    groups = data.perspectrum_paraphrases(stance_helpers.PERSPECTRUM, "train")
+    assert len(groups) > 1000
+    claim, group = groups[0]
+    assert isinstance(claim, str) and len(group) >= 2 and len(set(group)) == len(group)

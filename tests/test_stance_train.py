@@ -11,21 +11,33 @@ from typer.testing import CliRunner
 from pipeline.stance.cli import app
 from pipeline.stance.model import load_model
 
+SMALL_AUGMENT = [arg for key, value in (
+    ("factual_sentences", 8), ("off_topic_neutrals", 8), ("paraphrase_groups", 8),
+    ("discourse_per_target", 1), ("topic_neutrals_per_target", 1))
+    for arg in ("--set", f"augment.{key}={value}")]
+
 
 @pytest.mark.slow
-def test_training_smoke_run_writes_a_loadable_adapter(tmp_path):
+@pytest.mark.parametrize("finetune, weights", [("full", "weights.safetensors"),
+                                               ("lora", "adapter_model.safetensors")])
+def test_training_smoke_run_writes_a_loadable_calibrated_model(tmp_path, finetune, weights):
     require_shared()
     out = tmp_path / "stance"
     result = CliRunner().invoke(app, [
         "train", "--config", "configs/stance.cfg", "--output", str(out),
         "--set", "training.max_steps=3", "--set", "training.epochs=1",
-        "--set", "data.max_examples_per_source=24", "--set", "training.dev_limit=12"])
+        "--set", f"model.finetune={finetune}",
+        "--set", "data.max_examples_per_source=24", "--set", "training.dev_limit=12",
+        *SMALL_AUGMENT])
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "training.json").read_text())
-    assert meta["steps"] == 3 and meta["seed"] == 13  # 48 pairs, batch 16
+    assert meta["steps"] == 3 and meta["seed"] == 13 and meta["finetune"] == finetune
     assert meta["training_pairs"]["newsmtsc"] and meta["history"][0]["dev"]
+    assert {"claim-stance", "argkp-arguments", "aug-deny"} <= set(meta["training_pairs"])
     assert all(v.startswith("sha256:") for v in meta["data_hashes"].values())
-    assert (out / "README.md").exists()
+    assert (out / "README.md").exists() and (out / weights).exists()
+    assert meta["calibration"]["temperature"]["stance"] > 0
+    assert (out / "firstpass.npz").exists() and "threshold" in meta["first_pass"]
     probs = load_model(out, bf16=False).score([{"target": "a", "text": "b"}])
     assert len(probs[0]) == 3 and abs(sum(probs[0]) - 1) < 1e-4
 
@@ -37,18 +49,20 @@ def test_evaluate_command_prints_every_row_side_by_side(tmp_path):
     result = CliRunner().invoke(app, ["evaluate", "--limit", "30", "--train-limit", "400",
                                       "--json", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("perspectrum-test", "perspectrum+neutral-test", "newsmtsc-rw-test"):
-        assert name in result.output
+    for name in ("perspectrum-test", "perspectrum+neutral-test", "newsmtsc-rw-test",
+                 "claim-stance", "argkp", "mechanics", "challenge", "overall", "ECE"):
+        assert name in result.output, name
     data = json.loads(out.read_text())
     rows = data["sets"]
-    assert len(rows) == 4
+    assert len(rows) == 9  # 6 sets + the challenge set + two "+ relevance gate" rows
     gated = next(row for name, row in rows.items() if name.endswith("+ relevance gate"))
     assert 0.5 < gated["gate"]["labelled_kept"] <= 1 and 0 <= gated["gate"]["neutral_gated"] <= 1
-    for row in rows.values():
-        assert row["n"] == 30
-        assert {"majority", "tfidf_lr", "model"} <= set(row)
+    assert set(data["challenge"]) == {"model", "model + gate"}
+    for name, row in rows.items():
+        assert row["n"] == (180 if name.startswith("challenge") else 30)
+        assert {"majority", "tfidf_lr", "model"} <= set(row) and 0 <= row["ece"] <= 1
         # The majority baseline is a real floor: the model beats it on each slice.
-        assert row["model"]["macro_f1"] > row["majority"]["macro_f1"]
+        assert row["model"]["macro_f1"] > row["majority"]["macro_f1"], name
 
 
 def test_bad_config_is_a_coded_error(tmp_path):
