@@ -148,7 +148,7 @@ def predict(
                               help="Model folder (relative to the repo root) or hub id."),
     task: str = typer.Option("stance", "--task",
                              help="Default task for lines without \"task\": stance or actor."),
-    batch_size: int = typer.Option(64, "--batch-size", help="Pairs per forward pass."),
+    batch_size: int = typer.Option(8, "--batch-size", help="Rows per forward pass (fixed shape)."),
     bf16: str = typer.Option("auto", "--bf16", help="bf16 autocast: auto, true or false."),
     threads: int = typer.Option(0, "--threads", help="torch threads (0 = torch default)."),
 ) -> None:

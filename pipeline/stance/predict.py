@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.stance.data import TASK_LABELS
-from pipeline.stance.model import StanceModel
+from pipeline.stance.model import Calibration, StanceModel, decide
 
 
 @dataclass
@@ -51,15 +51,17 @@ def parse_pairs(lines: Iterable[str], name: str, default_task: str = "stance"
         yield ParsedLine(number, example={**obj, "task": task, "context": context})
 
 
-def labelled(example: dict, probs: list[float]) -> dict:
-    """The input object plus label, score and all class scores."""
+def labelled(example: dict, probs: list[float], calibration: Calibration | None = None) -> dict:
+    """The input object plus label (after the calibrated neutral threshold when given), score
+    and all class scores."""
     names = TASK_LABELS[example["task"]]
-    best = max(range(len(names)), key=lambda k: probs[k])
+    best = decide(probs, example["task"], calibration) if calibration else max(
+        range(len(names)), key=lambda k: probs[k])
     return {**example, "label": names[best], "score": round(probs[best], 4),
             "scores": {n: round(p, 4) for n, p in zip(names, probs, strict=True)}}
 
 
-def predict_lines(model: StanceModel, lines: Iterable[str], name: str, batch_size: int = 64,
+def predict_lines(model: StanceModel, lines: Iterable[str], name: str, batch_size: int = 8,
                   default_task: str = "stance", chunk: int = 2048) -> Iterator[dict]:
     """Output records in input order: scored pairs or ``{"line", "error"}`` records."""
     pending: list[ParsedLine] = []
@@ -71,7 +73,7 @@ def predict_lines(model: StanceModel, lines: Iterable[str], name: str, batch_siz
             if p.error is not None:
                 yield {"line": p.line, "error": p.error.to_dict()}
             else:
-                yield labelled(p.example, next(probs))
+                yield labelled(p.example, next(probs), model.calibration)
         pending.clear()
 
     for parsed in parse_pairs(lines, name, default_task):
