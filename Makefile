@@ -56,6 +56,17 @@ evaluate: install
 train-stance: install
 	nice -n 10 $(BIN)/claimtrace stance train --config configs/stance.cfg
 
+# Continue training the shipped stance model on corpus/gold (human labels from the doccano
+# loop) with a small replay sample of the public sets; writes models/stance-retrained, never
+# over models/stance (docs/stance.md, "Retraining from annotators' corrections").
+retrain-stance: install
+	nice -n 10 $(BIN)/claimtrace stance train --config configs/stance.cfg --init models/stance \
+		-o models/stance-retrained --set training.epochs=2 --set training.learning_rate=0.00005 \
+		--set data.max_examples_per_source=600 --set data.gold_repeat=4 \
+		--set augment.factual_sentences=100 --set augment.off_topic_neutrals=100 \
+		--set augment.paraphrase_groups=100 --set augment.discourse_per_target=1 \
+		--set augment.topic_neutrals_per_target=1
+
 test-doccano: install doccano-install
 	$(BIN)/python -m pytest -q tests/doccano
 
