@@ -11,6 +11,7 @@ from .corpus.cli import app as corpus_app
 from .doccano.cli import app as doccano_app
 from .errors import ClaimtraceError
 from .report.cli import register as register_reports
+from .spans_training.cli import app as spans_app
 from .stance.cli import app as stance_app
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(stance_app, name="stance")
 app.add_typer(doccano_app, name="doccano")
 register_reports(app)
 app.add_typer(corpus_app, name="corpus")
+app.add_typer(spans_app, name="spans")
 err_console = Console(stderr=True)
 
 

@@ -8,16 +8,21 @@ stage that decides which candidates are quotes: reported speech that nobody repo
 described as ...") is dropped; a direct quote stays even without a speaker."""
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from ...extensions import read_candidates, register_extensions, write_quotes
+from ...extensions import (
+    read_candidate_hints,
+    read_candidates,
+    register_extensions,
+    write_quotes,
+)
 from ...resources import parse_json, parse_word_list
 from ...types import Quote, QuoteType, Resolution, Speaker
 from ..actors.registry import ActorRegistry
 from ..persist import ResourceComponent
 from ..settings import resource, whole
 from ..structure import DocIndex
-from .mentions import find_mention
+from .mentions import Found, find_mention
 from .resolve import Lexicon, Resolver
 
 DEFAULTS = {
@@ -70,6 +75,7 @@ class Attributor(ResourceComponent):
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex(doc)
         candidates = read_candidates(doc)
+        hints = read_candidate_hints(doc)
         in_direct = [False] * len(doc)  # inside a direct quotation's content
         for q in candidates:
             if q.type == QuoteType.DIRECT:
@@ -80,7 +86,14 @@ class Attributor(ResourceComponent):
         attributed: list[tuple[Quote, Speaker | None, str | None]] = []
         previous: tuple[Quote, Speaker, int] | None = None
         for k, quote in enumerate(candidates):
-            speaker = self._speaker(quote, previous, resolver, index)
+            source, group = hints[k]
+            if group is not None and k and hints[k - 1][1] == group and attributed[k - 1][1]:
+                # a fragment of the same tagged attribution: same speaker, one attribution
+                head, speaker = attributed[k - 1][2], attributed[k - 1][1]
+                attributed.append((quote, speaker, k - 1 if head is None else head))
+                previous = (quote, speaker, k)
+                continue
+            speaker = self._speaker(quote, previous, resolver, index, source)
             continues = self._continues(quote, speaker, previous, attributed, index)
             attributed.append((quote, speaker, continues))
             if speaker is not None:
@@ -89,9 +102,11 @@ class Attributor(ResourceComponent):
         registry.write()
         return doc
 
-    def _speaker(self, quote: Quote, previous, resolver: Resolver, index: DocIndex
-                 ) -> Speaker | None:
+    def _speaker(self, quote: Quote, previous, resolver: Resolver, index: DocIndex,
+                 source: Span | None = None) -> Speaker | None:
         found = find_mention(quote, resolver.in_direct)
+        if found is None and source is not None:  # the span tagger's source for its cue
+            found = Found(source, Resolution.CUE_SUBJECT)
         if found is None:
             return self._continuation(quote, previous, index)
         if found.antecedent is not None:

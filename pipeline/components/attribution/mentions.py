@@ -45,7 +45,7 @@ def find_mention(quote: Quote, in_direct: list[bool]) -> Found | None:
         mention, antecedent = subject(head, in_direct)
         resolution = Resolution.COLON_INTRODUCER
     else:
-        mention, antecedent = subject(cue[0], in_direct)
+        mention, antecedent = subject(cue.root, in_direct)
         if quote.how == CueKind.COLON_PARAGRAPH:
             resolution = Resolution.COLON_INTRODUCER
         elif mention is not None and mention.start > cue.start and quote.content.end <= cue.start:

@@ -15,7 +15,7 @@ from ..persist import ResourceComponent
 from ..settings import fraction, resource, whole
 from ..structure import DocIndex, QuotedSpan
 from . import filters
-from .content import according_to_content, drop_complementiser, reported_clause, whole_quotes
+from .content import according_to_content, reported_clause, whole_quotes
 from .cues import CueMatcher, is_inverted
 
 DEFAULTS = {
@@ -162,7 +162,7 @@ class QuoteFinder(ResourceComponent):
                 if reported.start <= span.start and reported.end >= span.end:
                     clause = reported  # the content the cue's lexicon entry points at
         if clause is not None:
-            clause = drop_complementiser(trim(clause, keep_quotes=True))
+            clause = trim(clause, keep_quotes=True)
             extra = sum(1 for t in clause if (t.i < span.start or t.i >= span.end) and t.is_alpha)
             if extra >= 3 and clause.start <= span.start:
                 content = doc[clause.start : max(clause.end, span.end)]

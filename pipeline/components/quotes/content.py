@@ -16,11 +16,11 @@ def reported_clause(cue: Token, lexicon: CueLexicon, in_marks: list[bool]) -> Sp
     for relation in lexicon.content_relations(cue.lemma_.lower()):
         span = dependent_content(cue, relation)
         if span is not None and len(span):
-            return drop_complementiser(trim(span, keep_quotes=True))
+            return trim(span, keep_quotes=True)
     nxt = next_token(doc, cue.i + 1)
     if nxt is not None and nxt.lower_ == "that":
         end = clause_end(doc, nxt.i + 1)
-        return trim(doc[nxt.i + 1 : end], keep_quotes=True)
+        return trim(doc[nxt.i : end], keep_quotes=True)
     if nxt is not None and nxt.text == ":" and cue.pos_ in ("VERB", "NOUN"):
         after = next_token(doc, nxt.i + 1)
         if after is not None and after.sent == cue.sent and not in_marks[after.i]:
