@@ -16,7 +16,7 @@ from ...extensions import (
     register_extensions,
     write_quotes,
 )
-from ...resources import parse_json, parse_word_list
+from ...resources import parse_gendered_names, parse_json, parse_word_list
 from ...types import Quote, QuoteType, Resolution, Speaker
 from ..actors.registry import ActorRegistry
 from ..persist import ResourceComponent
@@ -29,6 +29,7 @@ DEFAULTS = {
     "pronouns": "resources:pronouns.json",
     "person_nouns": "resources:person_nouns.json",
     "titles": "resources:titles.txt",
+    "first_names": "resources:first_names.tsv",
     "max_continuation_sentences": 4,
 }
 
@@ -41,7 +42,7 @@ DEFAULTS = {
     default_config=DEFAULTS,
 )
 def make_attribution(
-    nlp: Language, name: str, pronouns: str, person_nouns: str, titles: str,
+    nlp: Language, name: str, pronouns: str, person_nouns: str, titles: str, first_names: str,
     max_continuation_sentences: int,
 ) -> "Attributor":
     register_extensions()
@@ -49,6 +50,7 @@ def make_attribution(
         pronouns=resource(name, "pronouns", pronouns),
         person_nouns=resource(name, "person_nouns", person_nouns),
         titles=resource(name, "titles", titles),
+        first_names=resource(name, "first_names", first_names, optional=True),
         max_continuation_sentences=whole(name, "max_continuation_sentences",
                                          max_continuation_sentences),
     )
@@ -62,14 +64,17 @@ class Attributor(ResourceComponent):
 
     def __init__(self, pronouns: str = DEFAULTS["pronouns"],
                  person_nouns: str = DEFAULTS["person_nouns"], titles: str = DEFAULTS["titles"],
+                 first_names: str = DEFAULTS["first_names"],
                  max_continuation_sentences: int = 4) -> None:
         self.max_gap = max_continuation_sentences
-        self._read({"pronouns": pronouns, "person_nouns": person_nouns, "titles": titles})
+        self._read({"pronouns": pronouns, "person_nouns": person_nouns, "titles": titles,
+                    "first_names": first_names})
 
     def _load(self) -> None:
-        self.lexicon = Lexicon.from_json(parse_json(self.resources["pronouns"], "pronouns"),
-                                         parse_json(self.resources["person_nouns"],
-                                                    "person_nouns"))
+        self.lexicon = Lexicon.from_json(
+            parse_json(self.resources["pronouns"], "pronouns"),
+            parse_json(self.resources["person_nouns"], "person_nouns"),
+            parse_gendered_names(self.resources.get("first_names", "")))
         self.titles = parse_word_list(self.resources["titles"])
 
     def __call__(self, doc: Doc) -> Doc:

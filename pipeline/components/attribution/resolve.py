@@ -1,6 +1,9 @@
 """Resolving a speaker mention to a canonical actor: a name an actor already has, a pronoun
-(most recent compatible actor outside direct quotes and headings, gender-aware), a definite
-nominal ("the academic": the most recent person whose role matches), or a new actor."""
+(most recent compatible actor outside direct quotes and headings, gender-aware: titles and
+role words first, then earlier pronouns, then the usual gender of the first name), a
+spokesperson ("a spokeswoman for Acme": the organisation), a definite nominal ("the
+academic": the most recent person whose role matches, in any earlier paragraph), or a new
+actor."""
 
 from __future__ import annotations
 
@@ -23,9 +26,12 @@ class Lexicon:
     nominals: dict[str, list[str]]  # "academic" -> role words that match
     person_nouns: frozenset[str]
     org_nouns: frozenset[str]
+    spokespeople: frozenset[str] = frozenset()  # nouns for people who speak for an organisation
+    first_names: dict[str, str] = field(default_factory=dict)  # "maria" -> "f"
 
     @classmethod
-    def from_json(cls, pronouns: dict, person_nouns: dict) -> Lexicon:
+    def from_json(cls, pronouns: dict, person_nouns: dict,
+                  first_names: dict[str, str] | None = None) -> Lexicon:
         return cls(
             pronouns=pronouns["types"],
             pronoun_gender=pronouns["gender"],
@@ -33,6 +39,8 @@ class Lexicon:
             nominals=person_nouns["nominals"],
             person_nouns=frozenset(person_nouns["person"]),
             org_nouns=frozenset(person_nouns["organisation"]),
+            spokespeople=frozenset(person_nouns.get("spokespeople", [])),
+            first_names=dict(first_names or {}),
         )
 
 
@@ -45,10 +53,17 @@ class Resolver:
     index: DocIndex
     in_direct: list[bool]
     antecedents: dict[int, Span] = field(default_factory=dict)  # relative pronoun -> its NP
-    gender: dict[str, str] = field(default_factory=dict)
+    gender: dict[str, str] = field(default_factory=dict)  # from titles, roles and pronouns
+    name_gender: dict[str, str] = field(default_factory=dict)  # from first names only
 
     def __post_init__(self) -> None:
         self.gender = self._known_genders()
+        self.name_gender = self._first_name_genders()
+
+    def gender_of(self, actor_id: str) -> str | None:
+        """What is known of an actor's gender: a title or role word, then an earlier pronoun
+        that resolved to the actor, then the usual gender of the first name."""
+        return self.gender.get(actor_id) or self.name_gender.get(actor_id)
 
     def resolve(self, mention: Span, resolution: Resolution) -> Speaker:
         """The speaker a mention names; adds pronoun/nominal mentions and new actors."""
@@ -61,6 +76,10 @@ class Resolver:
             return Speaker(mention, actor.id, resolution)
         head = mention.root
         lex = self.lexicon
+        if head.lemma_.lower() in lex.spokespeople or head.lower_ in lex.spokespeople:
+            actor = self._represented(head)
+            if actor is not None:
+                return Speaker(mention, actor.id, resolution)
         if len(mention) == 1 and head.lower_ in lex.pronouns:
             actor = self._antecedent(mention, lex.pronouns[head.lower_])
             if actor is None:
@@ -119,10 +138,43 @@ class Resolver:
                 continue
             if plural and actor.type == ActorType.PERSON:
                 continue
-            if gender and self.gender.get(actor.id, gender) != gender:
+            if gender and (self.gender_of(actor.id) or gender) != gender:
                 continue
             return actor
         return None
+
+    def _represented(self, head) -> ActorEntry | None:
+        """The organisation a spokesperson speaks for: "a spokeswoman for Acme", "the
+        Pentagon's spokesman", "Acme spokesman" (an actor named inside those words)."""
+        doc = head.doc
+        words = [head]
+        for child in head.children:
+            if child.dep_ in ("compound", "poss", "nmod", "amod"):
+                words.extend(child.subtree)
+            elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at"):
+                words.extend(child.subtree)
+        start, end = min(t.i for t in words), max(t.i for t in words) + 1
+        span = doc[start:end]
+        for actor in reversed(self.registry.actors):
+            if actor.type not in (ActorType.ORG, ActorType.GPE, ActorType.NORP):
+                continue
+            if any(span.start <= m.start and m.end <= span.end for m in actor.mentions):
+                return actor
+        return None
+
+    def _first_name_genders(self) -> dict[str, str]:
+        """The usual gender of each person's first name (a full name: two words or more)."""
+        out: dict[str, str] = {}
+        names = self.lexicon.first_names
+        if not names:
+            return out
+        for actor in self.registry.actors:
+            if actor.type != ActorType.PERSON:
+                continue
+            parts = actor.name.split()
+            if len(parts) >= 2 and (g := names.get(parts[0].lower().strip("."))):
+                out[actor.id] = g
+        return out
 
     def _known_genders(self) -> dict[str, str]:
         """Genders that titles and role words reveal ("Mrs. Clinton", "spokeswoman")."""

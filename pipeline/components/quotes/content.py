@@ -29,6 +29,19 @@ def reported_clause(cue: Token, lexicon: CueLexicon, in_marks: list[bool]) -> Sp
     return None
 
 
+def noun_clause(noun: Token) -> Span | None:
+    """The that-clause a reporting noun holds ("his claim [that the vote was rigged]"): a
+    clausal dependent opened by the complementiser "that" (not a relative "that")."""
+    doc = noun.doc
+    for child in noun.rights:
+        if child.dep_ not in ("acl", "ccomp", "relcl", "appos"):
+            continue
+        first = doc[child.left_edge.i]
+        if first.lower_ == "that" and first.dep_ == "mark":
+            return trim(doc[child.left_edge.i : child.right_edge.i + 1], keep_quotes=True)
+    return None
+
+
 def dependent_content(cue: Token, relation: str) -> Span | None:
     """The subtree of the cue's dependent named by ``relation`` ("ccomp", "prep:for"), or None.
     A content that would contain the cue itself (a parse loop) is refused."""

@@ -106,7 +106,8 @@ class SpanFinder(ResourceComponent):
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex(doc)
         rules = read_candidates(doc)
-        feats = doc_features(doc, self.tagger.vocab, self.lexicon, self.first_words)
+        feats = doc_features(doc, self.tagger.vocab, self.lexicon, self.first_words,
+                             index=index)
         if feats.dense.shape[1] != self.tagger.config["dense_width"]:
             raise ClaimtraceError(Errors.E161, path=self.model_path,
                                   trained=f"{self.tagger.config['dense_width']}-wide vectors",

@@ -56,23 +56,17 @@ class Attribution:
 def chunks(tags: np.ndarray, probs: np.ndarray, role: str) -> list[Chunk]:
     """Spans of one role ("C", "Q", "S") from per-token label ids (-1: whitespace, skipped)."""
     begin, inside = LABELS.index(f"B-{role}"), LABELS.index(f"I-{role}")
+    tokens = np.flatnonzero(tags >= 0)
+    seq = tags[tokens]
+    starts = np.flatnonzero(seq == begin)
     out: list[Chunk] = []
-    current: list[int] = []
-
-    def close() -> None:
-        if current:
-            conf = float(np.mean([probs[i, tags[i]] for i in current]))
-            out.append(Chunk(current[0], current[-1] + 1, conf))
-
-    for i, tag in enumerate(tags):
-        if tag < 0:
-            continue
-        if tag == inside and current:
-            current.append(i)
-            continue
-        close()
-        current = [i] if tag == begin else []
-    close()
+    for k in starts:
+        end = k + 1
+        while end < len(seq) and seq[end] == inside:
+            end += 1
+        members = tokens[k:end]
+        conf = float(probs[members, seq[k:end]].mean())
+        out.append(Chunk(int(members[0]), int(members[-1]) + 1, conf))
     return out
 
 

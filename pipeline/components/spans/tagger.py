@@ -21,10 +21,6 @@ WEIGHTS, CONFIG = "weights.npz", "config.json"
 _OPS = NumpyOps()
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 def allowed_transitions(labels: tuple[str, ...]) -> np.ndarray:
     """``ok[a, b]``: tag ``b`` may follow tag ``a`` (I-X only after B-X or I-X)."""
     ok = np.ones((len(labels), len(labels)), dtype=bool)
@@ -83,32 +79,58 @@ class SpanTagger:
         x = _mm(np.concatenate(parts, axis=1), self._t("proj.weight")) + self.w["proj.bias"]
         return np.maximum(x, 0.0)
 
-    def _lstm(self, x: np.ndarray, where: tuple[np.ndarray, np.ndarray], shape: tuple[int, int],
-              active: np.ndarray, suffix: str) -> np.ndarray:
-        """One direction of one LSTM layer. ``x`` holds one row per real token; ``where``
-        (sequence row, time step) places them in the padded batch of ``shape``, sorted by
-        length (longest first), so ``active[t]`` sequences are still running at step t.
-        Returns the hidden states, one row per real token."""
-        w_ih, w_hh = self._t(f"lstm.weight_ih_{suffix}"), self._t(f"lstm.weight_hh_{suffix}")
-        bias = self.w[f"lstm.bias_ih_{suffix}"] + self.w[f"lstm.bias_hh_{suffix}"]
+    def _bilstm(self, x: np.ndarray, fwd_at: tuple[np.ndarray, np.ndarray],
+                bwd_at: tuple[np.ndarray, np.ndarray], shape: tuple[int, int],
+                active: np.ndarray, layer: int) -> np.ndarray:
+        """Both directions of one LSTM layer, stepped together (one product per step with a
+        block-diagonal recurrent matrix). ``x`` holds one row per real token; ``fwd_at`` and
+        ``bwd_at`` (sequence row, time step) place them in the padded batch of ``shape``,
+        sorted by length (longest first), so ``active[t]`` sequences run at step t. Returns
+        [forward | backward] hidden states, one row per real token."""
+        names = (f"l{layer}", f"l{layer}_reverse")
+        w_hh = self._recurrent(layer)
+        hidden = w_hh.shape[0] // 2
         batch, steps = shape
-        hidden = w_hh.shape[0]
-        xw = np.zeros((batch, steps, 4 * hidden), dtype=np.float32)
-        xw[where] = _mm(x, w_ih) + bias
-        h = np.zeros((batch, hidden), dtype=np.float32)
-        c = np.zeros((batch, hidden), dtype=np.float32)
-        out = np.zeros((batch, steps, hidden), dtype=np.float32)
+        xw = np.zeros((steps, batch, 2, 4 * hidden), dtype=np.float32)  # time-major
+        for d, (name, (rows, times)) in enumerate(zip(names, (fwd_at, bwd_at), strict=True)):
+            bias = self.w[f"lstm.bias_ih_{name}"] + self.w[f"lstm.bias_hh_{name}"]
+            xw[times, rows, d] = _mm(x, self._t(f"lstm.weight_ih_{name}")) + bias
+        scale = np.full((2, 4, hidden), 0.5, dtype=np.float32)
+        scale[:, 2] = 1.0  # sigmoid(x) = (tanh(x/2) + 1) / 2 for the i, f, o gates
+        xw = xw.reshape(steps, batch, 8 * hidden) * scale.reshape(-1)
+        w_hh = w_hh * scale.reshape(-1)
+        h = np.zeros((batch, 2 * hidden), dtype=np.float32)
+        c = np.zeros((batch, 2, hidden), dtype=np.float32)
+        out = np.zeros((steps, batch, 2 * hidden), dtype=np.float32)
         for t in range(steps):
             k = int(active[t])
-            gates = xw[:k, t] + _mm(h[:k], w_hh)
-            i = _sigmoid(gates[:, :hidden])
-            f = _sigmoid(gates[:, hidden : 2 * hidden])
-            g = np.tanh(gates[:, 2 * hidden : 3 * hidden])
-            o = _sigmoid(gates[:, 3 * hidden :])
-            c[:k] = f * c[:k] + i * g
-            h[:k] = o * np.tanh(c[:k])
-            out[:k, t] = h[:k]
-        return out[where]
+            act = _mm(h[:k], w_hh)
+            act += xw[t, :k]
+            np.tanh(act, out=act)
+            act = act.reshape(k, 2, 4, hidden)
+            gate = act * 0.5 + 0.5
+            ck = c[:k]
+            ck *= gate[:, :, 1]
+            ck += gate[:, :, 0] * act[:, :, 2]
+            hk = out[t, :k].reshape(k, 2, hidden)
+            np.tanh(ck, out=hk)
+            hk *= gate[:, :, 3]
+            h[:k] = out[t, :k]
+        (rows_f, times_f), (rows_b, times_b) = fwd_at, bwd_at
+        return np.concatenate([out[times_f, rows_f, :hidden], out[times_b, rows_b, hidden:]],
+                              axis=1)
+
+    def _recurrent(self, layer: int) -> np.ndarray:
+        """[h_fwd | h_bwd] @ this = the recurrent part of both directions' gates."""
+        key = f"recurrent.{layer}"
+        if key not in self._cache:
+            fwd, bwd = (self._t(f"lstm.weight_hh_l{layer}{s}") for s in ("", "_reverse"))
+            hidden = fwd.shape[0]
+            block = np.zeros((2 * hidden, 8 * hidden), dtype=np.float32)
+            block[:hidden, : 4 * hidden] = fwd
+            block[hidden:, 4 * hidden :] = bwd
+            self._cache[key] = block
+        return self._cache[key]
 
     def log_probs(self, feats: DocFeatures) -> tuple[np.ndarray, list[np.ndarray]]:
         """Log-probabilities of every label, one row per token of ``feats.sequences`` (in
@@ -126,9 +148,7 @@ class SpanTagger:
         x = self._inputs(feats)[tokens]
         shape = (len(seqs), steps)
         for layer in range(self.layers):
-            fwd = self._lstm(x, fwd_at, shape, active, f"l{layer}")
-            bwd = self._lstm(x, bwd_at, shape, active, f"l{layer}_reverse")
-            x = np.concatenate([fwd, bwd], axis=1)
+            x = self._bilstm(x, fwd_at, bwd_at, shape, active, layer)
         logits = _mm(x, self._t("out.weight")) + self.w["out.bias"]
         logits -= logits.max(axis=1, keepdims=True)
         logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
