@@ -28,8 +28,8 @@ def build_data(
     config: str = typer.Option("configs/default.cfg", "--config", help="Pipeline config."),
     every: int = typer.Option(6, "--every", min=2, help="Hold out every N-th training article "
                               "(the 1st, N+1st, ...): the estimate for unseen news."),
-    limit: int = typer.Option(0, "--limit", min=0, help="Use only N training articles (0: "
-                              "all; for quick checks)."),
+    limit: int = typer.Option(0, "--limit", min=0, help="Use only the first N training and N "
+                              "development articles (0: all; for quick checks)."),
 ) -> None:
     """Run the pipeline up to the rule stage on the gold texts and write features + tags."""
     from rich.progress import track
@@ -47,7 +47,7 @@ def build_data(
         console.print(f"[red]{err}[/red]")
         raise typer.Exit(2) from err
     if limit:
-        train_docs = train_docs[:limit]
+        train_docs, dev_docs = train_docs[:limit], dev_docs[:limit]
     quotes = nlp.get_pipe("quotes")
     lexicon, first = quotes.cues, first_words_of(" ".join(w) for w in quotes.matcher.according_to)
     vocab = FeatureVocab()

@@ -22,7 +22,7 @@ from ..components.spans.tagger import SpanTagger
 class TrainSettings:
     """Sizes and schedule; every value is recorded in the model's ``training.json``."""
 
-    dims: tuple[int, ...] = (16, 8, 8, 8, 16, 8, 8, 4, 8)  # one per feature in FEATURES
+    dims: tuple[int, ...] = (16, 8, 8, 8, 16, 8, 8, 4, 8, 24)  # one per feature in FEATURES
     proj: int = 96
     hidden: int = 64
     layers: int = 1

@@ -20,7 +20,7 @@ from ...resources import parse_gendered_names, parse_json, parse_word_list
 from ...types import Quote, QuoteType, Resolution, Speaker
 from ..actors.registry import ActorRegistry
 from ..persist import ResourceComponent
-from ..settings import resource, whole
+from ..settings import flag, resource, whole
 from ..structure import DocIndex
 from .mentions import Found, find_mention
 from .resolve import Lexicon, Resolver
@@ -31,6 +31,7 @@ DEFAULTS = {
     "titles": "resources:titles.txt",
     "first_names": "resources:first_names.tsv",
     "max_continuation_sentences": 4,
+    "prefer_tagged_source": True,
 }
 
 
@@ -43,7 +44,7 @@ DEFAULTS = {
 )
 def make_attribution(
     nlp: Language, name: str, pronouns: str, person_nouns: str, titles: str, first_names: str,
-    max_continuation_sentences: int,
+    max_continuation_sentences: int, prefer_tagged_source: bool,
 ) -> "Attributor":
     register_extensions()
     return Attributor(
@@ -53,6 +54,7 @@ def make_attribution(
         first_names=resource(name, "first_names", first_names, optional=True),
         max_continuation_sentences=whole(name, "max_continuation_sentences",
                                          max_continuation_sentences),
+        prefer_tagged_source=flag(name, "prefer_tagged_source", prefer_tagged_source),
     )
 
 
@@ -60,13 +62,17 @@ class Attributor(ResourceComponent):
     """Gives candidates speakers and writes the final quotes; keeps no per-document state.
 
     ``max_continuation_sentences``: a quote without a cue continues the previous speaker only
-    if it starts at most this many sentences after the previous quote ends."""
+    if it starts at most this many sentences after the previous quote ends.
+    ``prefer_tagged_source``: where the span tagger tagged a source for a candidate's cue and
+    the rules name someone else, the tagged source wins (else it only fills in when the rules
+    find no one)."""
 
     def __init__(self, pronouns: str = DEFAULTS["pronouns"],
                  person_nouns: str = DEFAULTS["person_nouns"], titles: str = DEFAULTS["titles"],
                  first_names: str = DEFAULTS["first_names"],
-                 max_continuation_sentences: int = 4) -> None:
+                 max_continuation_sentences: int = 4, prefer_tagged_source: bool = True) -> None:
         self.max_gap = max_continuation_sentences
+        self.prefer_tagged_source = prefer_tagged_source
         self._read({"pronouns": pronouns, "person_nouns": person_nouns, "titles": titles,
                     "first_names": first_names})
 
@@ -110,8 +116,9 @@ class Attributor(ResourceComponent):
     def _speaker(self, quote: Quote, previous, resolver: Resolver, index: DocIndex,
                  source: Span | None = None) -> Speaker | None:
         found = find_mention(quote, resolver.in_direct)
-        if found is None and source is not None:  # the span tagger's source for its cue
-            found = Found(source, Resolution.CUE_SUBJECT)
+        if source is not None and (found is None or (self.prefer_tagged_source and not (
+                found.mention.start < source.end and source.start < found.mention.end))):
+            found = Found(source, Resolution.CUE_SUBJECT)  # the span tagger's source
         if found is None:
             return self._continuation(quote, previous, index)
         if found.antecedent is not None:

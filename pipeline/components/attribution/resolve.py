@@ -15,6 +15,8 @@ from ...types import ActorType, MentionKind, Resolution, Speaker
 from ..actors.registry import ActorEntry, ActorRegistry
 from ..structure import DocIndex
 
+RECENT_SENTENCES = 2  # "the candidate" may refer to the person named this far back
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -149,9 +151,8 @@ class Resolver:
         doc = head.doc
         words = [head]
         for child in head.children:
-            if child.dep_ in ("compound", "poss", "nmod", "amod"):
-                words.extend(child.subtree)
-            elif child.dep_ == "prep" and child.lower_ in ("for", "of", "at"):
+            modifier = child.dep_ in ("compound", "poss", "nmod", "amod")
+            if modifier or (child.dep_ == "prep" and child.lower_ in ("for", "of", "at")):
                 words.extend(child.subtree)
         start, end = min(t.i for t in words), max(t.i for t in words) + 1
         span = doc[start:end]
@@ -206,6 +207,28 @@ class Resolver:
             for actor in ordered:
                 if role_words_of(actor) & words:
                     return actor
+        return self._recent_person(mention)
+
+    def _recent_person(self, mention: Span) -> ActorEntry | None:
+        """No role matches "the Republican candidate": a singular person noun with a
+        modifier, or a nominal the lexicon knows, refers to the person named last, if that
+        was at most ``RECENT_SENTENCES`` sentences before (elegant variation, as in "Donald
+        Trump ... The Republican candidate has argued ...")."""
+        head = mention.root
+        lemma = head.lemma_.lower()
+        known = lemma in self.lexicon.nominals
+        modified = any(c.dep_ in ("amod", "compound") for c in head.children)
+        if head.tag_ != "NN" or lemma not in self.lexicon.person_nouns or not (known or
+                                                                                modified):
+            return None
+        here = self.index.sentence[mention.start]
+        for start, actor in self._candidates(mention.start):
+            if here - self.index.sentence[start] > RECENT_SENTENCES:
+                return None
+            if actor.type == ActorType.PERSON:
+                return actor
+            if actor.type in (ActorType.ORG, ActorType.GPE):
+                continue
         return None
 
 

@@ -88,9 +88,11 @@ def not_a_quotation(quote, in_marks: list[bool], title_cues: frozenset[str], min
                 before.pos_ != "VERB"):
             return True
     nxt = next((t for t in doc[content.end : content.end + 3] if not t.is_space), None)
+    if content[-1].text == ":":
+        nxt, content = content[-1], content[:-1]
     if nxt is not None and nxt.text == ":" and only_a_term(content, in_marks, title_cues,
                                                            min_words):
-        return True
+        return True  # 'mentions a “flag effect”:' introduces the quote after it
     if quote.cue is not None and unsourced_label(quote.cue.root, content, in_marks, min_words):
         return True
     quoted = all(in_marks[t.i] for t in content if not t.is_space)

@@ -39,8 +39,10 @@ DEFAULTS = {
     "min_words_cued": 3,
     "max_title_tokens": 12,
     "replace": ["indirect", "mixed"],
-    "min_confidence": 0.6,
-    "drop_below": 0.0,
+    "min_confidence": 0.4,
+    "min_fragment_confidence": 0.5,
+    "own_cue_confidence": 0.3,
+    "drop_below": 0.5,
     "max_link_gap": 40,
 }
 QUOTE_TYPES = ("direct", "indirect", "mixed")
@@ -55,7 +57,8 @@ QUOTE_TYPES = ("direct", "indirect", "mixed")
 def make_spans(nlp: Language, name: str, model: str, cue_verbs: str, derived_cues: str,
                according_to: str, title_cues: str, min_cue_precision: float,
                min_cue_count: int, min_words_cued: int, max_title_tokens: int,
-               replace: list[str], min_confidence: float, drop_below: float,
+               replace: list[str], min_confidence: float, min_fragment_confidence: float,
+               own_cue_confidence: float, drop_below: float,
                max_link_gap: int) -> "SpanFinder":
     register_extensions()
     if not isinstance(replace, list | tuple) or any(r not in QUOTE_TYPES for r in replace):
@@ -71,7 +74,9 @@ def make_spans(nlp: Language, name: str, model: str, cue_verbs: str, derived_cue
         min_words_cued=whole(name, "min_words_cued", min_words_cued),
         max_title_tokens=whole(name, "max_title_tokens", max_title_tokens),
         merge=MergeSettings(tuple(replace), fraction(name, "min_confidence", min_confidence),
-                            fraction(name, "drop_below", drop_below)),
+                            fraction(name, "drop_below", drop_below),
+                            fraction(name, "min_fragment_confidence", min_fragment_confidence),
+                            fraction(name, "own_cue_confidence", own_cue_confidence)),
         max_link_gap=whole(name, "max_link_gap", max_link_gap, minimum=1),
     )
 
@@ -92,7 +97,10 @@ class SpanFinder(ResourceComponent):
         self.settings = merge or MergeSettings()
         self.max_link_gap = max_link_gap
         self.model_path = model
-        self.tagger = SpanTagger.from_folder(resolve(model))
+        # A saved pipeline carries its own copy of the weights (from_disk replaces this), so a
+        # configured folder that is missing is an error only when a document needs it.
+        folder = resolve(model)
+        self._tagger = SpanTagger.from_folder(folder) if folder.is_dir() else None
         self._read({"cue_verbs": cue_verbs, "derived_cues": derived_cues,
                     "according_to": according_to, "title_cues": title_cues})
 
@@ -102,6 +110,13 @@ class SpanFinder(ResourceComponent):
                                          self.min_cue_precision, self.min_cue_count)
         self.first_words = first_words_of(parse_word_list(self.resources["according_to"]))
         self.title_cues = parse_word_list(self.resources["title_cues"])
+
+    @property
+    def tagger(self) -> SpanTagger:
+        if self._tagger is None:
+            raise ClaimtraceError(Errors.E160, path=str(resolve(self.model_path)),
+                                  what=f"{CONFIG} and {WEIGHTS}")
+        return self._tagger
 
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex(doc)
@@ -134,7 +149,7 @@ class SpanFinder(ResourceComponent):
         msg = srsly.msgpack_loads(data)
         weights = {k: np.frombuffer(v, dtype=np.float16).reshape(msg["shapes"][k])
                    for k, v in msg["weights"].items()}
-        self.tagger = SpanTagger(msg["config"], weights)
+        self._tagger = SpanTagger(msg["config"], weights)
         self.resources = dict(msg["resources"])
         self._load()
         return self
@@ -149,7 +164,7 @@ class SpanFinder(ResourceComponent):
         for name in (CONFIG, WEIGHTS):
             if not (folder / name).is_file():
                 raise ClaimtraceError(Errors.E153, path=str(folder), what=name)
-        self.tagger = SpanTagger.from_folder(folder)
+        self._tagger = SpanTagger.from_folder(folder)
         return self
 
 

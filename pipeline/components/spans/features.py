@@ -21,7 +21,8 @@ from ...resources import CueLexicon
 from ..structure import DocIndex
 
 LABELS = ("O", "B-C", "I-C", "B-Q", "I-Q", "B-S", "I-S")  # content, cue, source as BIO
-FEATURES = ("dep", "pos", "ent", "lex", "gov", "rule", "rulecue", "marks", "shape")
+FEATURES = ("dep", "pos", "ent", "lex", "gov", "rule", "rulecue", "marks", "shape", "lemma")
+HASHED = {"lemma": 4096}  # features given by hash bucket (no vocabulary): name -> buckets
 QUOTE_MARKS = frozenset("“”‘’\"'«»")
 POS_NAMES = {int(k): v for k, v in _POS_NAMES.items()}
 MAX_LEN = 160  # tokens per sequence at most; longer paragraphs are cut at sentence ends
@@ -47,8 +48,9 @@ class FeatureVocab:
                      for name, vals in self.values.items()}
 
     def sizes(self) -> list[int]:
-        """Embedding table sizes (values + the unknown id)."""
-        return [len(self.values[name]) + 1 for name in FEATURES]
+        """Embedding table sizes (values + the unknown id; buckets for hashed features)."""
+        return [HASHED[name] + 1 if name in HASHED else len(self.values[name]) + 1
+                for name in FEATURES]
 
     def ids(self, name: str, value: str, grow: bool = False) -> int:
         table = self._ids[name]
@@ -181,9 +183,12 @@ def doc_features(doc: Doc, vocab: FeatureVocab, lexicon: CueLexicon,
     columns = (deps, pos, ents, kinds, governors(heads, deps, is_cue), rule, rulecue, marks,
                shapes)
     cats = np.zeros((n, len(FEATURES)), dtype=np.int64)
-    for k, (name, values) in enumerate(zip(FEATURES, columns, strict=True)):
+    for k, (name, values) in enumerate(zip(FEATURES, columns, strict=False)):
         ids = {v: vocab.ids(name, v, grow) for v in set(values)}
         cats[:, k] = [ids[v] for v in values]
+    # the word itself, by its lemma's (stable) spaCy hash: 4,096 buckets, no vocabulary
+    cats[:, FEATURES.index("lemma")] = (arr[:, 3] % np.uint64(HASHED["lemma"])).astype(
+        np.int64) + 1
     dense = doc.tensor if doc.tensor is not None and len(doc.tensor) == n else None
     if dense is None or dense.ndim != 2:
         raise ValueError("doc.tensor is not set: the span tagger needs the spaCy model's tok2vec")

@@ -25,6 +25,7 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from ...types import CueKind, Quote, QuoteType
+from ..quotes.content import DASHES, without_aside
 from .features import LABELS
 from .link import Attribution, Chunk, span
 
@@ -37,9 +38,10 @@ class MergeSettings:
     """How rule candidates and tagged attributions are combined (component settings)."""
 
     replace: tuple[str, ...] = ("indirect", "mixed")
-    min_confidence: float = 0.6
-    drop_below: float = 0.0  # drop a lone indirect rule candidate if P(inside) is below
+    min_confidence: float = 0.4
+    drop_below: float = 0.5  # drop a lone indirect rule candidate if P(inside) is below
     min_fragment_confidence: float = 0.5  # of several fragments, keep those this sure
+    own_cue_confidence: float = 0.3  # the tagger's cue replaces a disagreeing rule cue
 
 
 @dataclass
@@ -124,18 +126,24 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
                 out.append(Candidate(rule))
             continue
         group += 1
-        pieces = _pieces(doc, att, settings)
+        pieces = _pieces(doc, att, settings, in_marks)
         type_ = quote_type(pieces, in_marks)
+        cue, how = rule.cue, rule.how
+        if str(rule.type) in settings.replace and att.cue is not None and not _same_cue(
+                rule, att) and att.cue.confidence >= settings.own_cue_confidence:
+            cue, how = _tagged_cue(doc, att)  # the tagger is sure of another (outer) cue
+        # a direct quote the tagger extends keeps its cue; the tagged source, which names the
+        # speaker of another cue, does not apply to it then
+        other_cue = cue is not None and att.cue is not None and not _overlaps(cue, att.cue)
+        source = None if rule.type == QuoteType.DIRECT and other_cue else span(doc, att.source)
         for piece in pieces:
-            out.append(Candidate(Quote(id="", content=piece, type=type_, cue=rule.cue,
-                                       how=rule.how),
-                                 source=span(doc, att.source), group=group))
+            out.append(Candidate(Quote(id="", content=piece, type=type_, cue=cue, how=how),
+                                 source=source, group=group))
     for k, att in enumerate(found):
         if k in used or hits[k] or att.cue is None or att.confidence < settings.min_confidence:
             continue
-        cue = doc[att.cue.start : att.cue.end]
-        how = CueKind.ACCORDING_TO if cue[0].lower_ == "according" else CueKind.SYNTAX
-        pieces = _pieces(doc, att, settings)
+        cue, how = _tagged_cue(doc, att)
+        pieces = _pieces(doc, att, settings, in_marks)
         type_ = quote_type(pieces, in_marks)
         quotes = [Quote(id="", content=p, type=type_, cue=cue, how=how) for p in pieces]
         if any(rejected(q) for q in quotes):
@@ -143,6 +151,11 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
         group += 1
         out.extend(Candidate(q, source=span(doc, att.source), group=group) for q in quotes)
     return _without_overlaps(out)
+
+
+def _tagged_cue(doc: Doc, att: Attribution) -> tuple[Span, CueKind]:
+    cue = doc[att.cue.start : att.cue.end]
+    return cue, CueKind.ACCORDING_TO if cue[0].lower_ == "according" else CueKind.SYNTAX
 
 
 def _cue_start(rule: Quote) -> int | None:
@@ -159,26 +172,30 @@ def _shared(rule: Quote, att: Attribution) -> int:
                for c in att.contents)
 
 
-def _pieces(doc: Doc, att: Attribution, settings: MergeSettings) -> list[Span]:
+def _pieces(doc: Doc, att: Attribution, settings: MergeSettings,
+            in_marks: list[bool]) -> list[Span]:
     """The content fragments as tagged (inner punctuation kept: PolNeAR's fragment
-    boundaries are what the tagger learned); of several, the unsure ones are left out."""
+    boundaries are what the tagger learned) without a trailing aside after a dash ("—which
+    means ..."); of several, the unsure ones are left out."""
     parts = att.contents
     if len(parts) > 1:
         sure = [c for c in parts if c.confidence >= settings.min_fragment_confidence]
         parts = sure or [max(parts, key=lambda c: c.confidence)]
-    return [doc[c.start : c.end] for c in parts]
+    return [without_aside(doc[c.start : c.end], in_marks, DASHES) for c in parts]
 
 
 def _extends(att: Attribution, content: Span) -> bool:
-    """One tagged fragment holds all of ``content`` and more: the tagger extends a quote
-    ('Kaine “has a passion …”' is a mixed attribution, not the direct quote alone)."""
-    return any(c.start <= content.start and content.end <= c.end and c.end - c.start >
-               len(content) for c in att.contents)
+    """One tagged fragment holds all of ``content`` and words before it: the tagger extends a
+    quote to the clause that leads into it ('Kaine “has a passion …”' is a mixed
+    attribution, not the direct quote alone)."""
+    return any(c.start < content.start and content.end <= c.end for c in att.contents)
 
 
 def _drop_lone(rule: Quote, probs: np.ndarray, settings: MergeSettings) -> bool:
     if settings.drop_below <= 0 or rule.type != QuoteType.INDIRECT:
         return False
+    if rule.cue is not None and rule.content.end <= rule.cue.start:
+        return False  # '…, argues this commentary': content before its cue is kept
     inside = 1.0 - probs[rule.content.start : rule.content.end, OUTSIDE]
     words = [i for i, t in enumerate(rule.content) if not t.is_space]
     return bool(words) and float(inside[words].mean()) < settings.drop_below
