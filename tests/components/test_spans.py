@@ -135,9 +135,13 @@ def test_merge_drops_a_lone_indirect_candidate_the_tagger_puts_outside():
     doc = indexed(make_doc(SAID_THAT, sent_starts=[0, 8]))
     rule = _rule(doc, 3, 7, QuoteType.INDIRECT)
     outside = _probs(np.zeros(len(doc), int), 0.95)
-    assert merge(doc, [rule], [], outside, [False] * len(doc), MergeSettings()) != []
+    assert merge(doc, [rule], [], outside, [False] * len(doc),
+                 MergeSettings(drop_below=0.0)) != []
     assert merge(doc, [rule], [], outside, [False] * len(doc),
                  MergeSettings(drop_below=0.5)) == []
+    inverted = Quote("", doc[3:7], QuoteType.INDIRECT, cue=doc[9:10], how=CueKind.SYNTAX)
+    assert merge(doc, [inverted], [], outside, [False] * len(doc),
+                 MergeSettings(drop_below=0.5)) != []  # '…, argues X': content before cue
 
 
 def test_quote_type_of_fragments_together():
