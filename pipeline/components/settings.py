@@ -28,6 +28,13 @@ def flag(component: str, key: str, value: Any) -> bool:
     return value
 
 
+def number(component: str, key: str, value: Any) -> float:
+    """``value`` if it is a number (bools refused), else E150."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise invalid(component, key, value, "expected a number")
+    return float(value)
+
+
 def fraction(component: str, key: str, value: Any) -> float:
     """``value`` if it is a number in [0, 1], else E150."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:

@@ -69,6 +69,25 @@ def impersonal(cue: Token) -> bool:
     return False
 
 
+NAMING_VERBS = frozenset({"call", "dub", "name", "term", "label", "nickname", "coin"})
+
+
+def named_term(content: Span, in_marks: list[bool], min_words: int) -> bool:
+    """'what she calls a “blue corridor”': a naming verb with a "what/which" object, then a
+    short quoted noun phrase after an article: a term the speaker coins, not a quotation."""
+    words = [t for t in content if not t.is_space]
+    if not words or words[0].lower_ not in WH_WORDS:
+        return False
+    opening = next((t for t in words if t.text in ("“", "‘") and in_marks[t.i]), None)
+    if opening is None or opening.i == 0:
+        return False
+    doc = content.doc
+    before = doc[opening.i - 1]
+    naming = any(t.lemma_.lower() in NAMING_VERBS for t in words if t.i < opening.i)
+    quoted = sum(1 for t in words if in_marks[t.i] and t.is_alpha)
+    return naming and before.lower_ in ("a", "an") and quoted < min_words
+
+
 def not_a_quotation(quote, in_marks: list[bool], title_cues: frozenset[str], min_words: int,
                     max_title_tokens: int) -> bool:
     """The rule stage's checks for a candidate found another way (the span tagger): a cue
@@ -94,6 +113,8 @@ def not_a_quotation(quote, in_marks: list[bool], title_cues: frozenset[str], min
                                                            min_words):
         return True  # 'mentions a “flag effect”:' introduces the quote after it
     if quote.cue is not None and unsourced_label(quote.cue.root, content, in_marks, min_words):
+        return True
+    if named_term(content, in_marks, min_words):
         return True
     quoted = all(in_marks[t.i] for t in content if not t.is_space)
     k = content.start - 1

@@ -21,7 +21,7 @@ from ...resources import parse_cue_lexicon, parse_word_list
 from ...types import Quote
 from ..persist import ResourceComponent
 from ..quotes.filters import not_a_quotation
-from ..settings import fraction, invalid, resource, whole
+from ..settings import fraction, invalid, number, resource, whole
 from ..structure import DocIndex
 from .features import doc_features, first_words_of
 from .link import chunks, link
@@ -38,8 +38,9 @@ DEFAULTS = {
     "min_cue_count": 5,
     "min_words_cued": 3,
     "max_title_tokens": 12,
+    "outside_bias": 0.0,
     "replace": ["indirect", "mixed"],
-    "min_confidence": 0.4,
+    "min_confidence": 0.6,
     "min_fragment_confidence": 0.5,
     "own_cue_confidence": 0.3,
     "drop_below": 0.5,
@@ -57,8 +58,8 @@ QUOTE_TYPES = ("direct", "indirect", "mixed")
 def make_spans(nlp: Language, name: str, model: str, cue_verbs: str, derived_cues: str,
                according_to: str, title_cues: str, min_cue_precision: float,
                min_cue_count: int, min_words_cued: int, max_title_tokens: int,
-               replace: list[str], min_confidence: float, min_fragment_confidence: float,
-               own_cue_confidence: float, drop_below: float,
+               outside_bias: float, replace: list[str], min_confidence: float,
+               min_fragment_confidence: float, own_cue_confidence: float, drop_below: float,
                max_link_gap: int) -> "SpanFinder":
     register_extensions()
     if not isinstance(replace, list | tuple) or any(r not in QUOTE_TYPES for r in replace):
@@ -78,6 +79,7 @@ def make_spans(nlp: Language, name: str, model: str, cue_verbs: str, derived_cue
                             fraction(name, "min_fragment_confidence", min_fragment_confidence),
                             fraction(name, "own_cue_confidence", own_cue_confidence)),
         max_link_gap=whole(name, "max_link_gap", max_link_gap, minimum=1),
+        outside_bias=number(name, "outside_bias", outside_bias),
     )
 
 
@@ -89,13 +91,15 @@ class SpanFinder(ResourceComponent):
                  according_to: str = DEFAULTS["according_to"],
                  title_cues: str = DEFAULTS["title_cues"], min_cue_precision: float = 0.25,
                  min_cue_count: int = 5, min_words_cued: int = 3, max_title_tokens: int = 12,
-                 merge: MergeSettings | None = None, max_link_gap: int = 40) -> None:
+                 merge: MergeSettings | None = None, max_link_gap: int = 40,
+                 outside_bias: float = 0.0) -> None:
         self.min_cue_precision = min_cue_precision
         self.min_cue_count = min_cue_count
         self.min_words_cued = min_words_cued
         self.max_title_tokens = max_title_tokens
         self.settings = merge or MergeSettings()
         self.max_link_gap = max_link_gap
+        self.outside_bias = outside_bias
         self.model_path = model
         # A saved pipeline carries its own copy of the weights (from_disk replaces this), so a
         # configured folder that is missing is an error only when a document needs it.
@@ -127,7 +131,7 @@ class SpanFinder(ResourceComponent):
             raise ClaimtraceError(Errors.E161, path=self.model_path,
                                   trained=f"{self.tagger.config['dense_width']}-wide vectors",
                                   given=f"{feats.dense.shape[1]}-wide")
-        tags, probs = self.tagger.predict(feats)
+        tags, probs = self.tagger.predict(feats, self.outside_bias)
         found = link(doc, index, chunks(tags, probs, "C"), chunks(tags, probs, "Q"),
                      chunks(tags, probs, "S"), self.max_link_gap)
         def rejected(quote: Quote) -> bool:

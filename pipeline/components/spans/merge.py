@@ -30,6 +30,8 @@ from .features import LABELS
 from .link import Attribution, Chunk, span
 
 OUTSIDE = LABELS.index("O")
+# A fragment needs one of these (a lone "the" or "," tagged as content is dropped).
+CONTENT_POS = {"NOUN", "PROPN", "PRON", "VERB", "AUX", "ADJ", "NUM", "ADV", "X", "INTJ"}
 QUOTE_MARKS = frozenset("“”‘’\"")
 
 
@@ -38,7 +40,7 @@ class MergeSettings:
     """How rule candidates and tagged attributions are combined (component settings)."""
 
     replace: tuple[str, ...] = ("indirect", "mixed")
-    min_confidence: float = 0.4
+    min_confidence: float = 0.6
     drop_below: float = 0.5  # drop a lone indirect rule candidate if P(inside) is below
     min_fragment_confidence: float = 0.5  # of several fragments, keep those this sure
     own_cue_confidence: float = 0.3  # the tagger's cue replaces a disagreeing rule cue
@@ -125,8 +127,11 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
             else:
                 out.append(Candidate(rule))
             continue
-        group += 1
         pieces = _pieces(doc, att, settings, in_marks)
+        if not pieces:
+            out.append(Candidate(rule))
+            continue
+        group += 1
         type_ = quote_type(pieces, in_marks)
         cue, how = rule.cue, rule.how
         if str(rule.type) in settings.replace and att.cue is not None and not _same_cue(
@@ -144,6 +149,8 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
             continue
         cue, how = _tagged_cue(doc, att)
         pieces = _pieces(doc, att, settings, in_marks)
+        if not pieces:
+            continue
         type_ = quote_type(pieces, in_marks)
         quotes = [Quote(id="", content=p, type=type_, cue=cue, how=how) for p in pieces]
         if any(rejected(q) for q in quotes):
@@ -181,7 +188,8 @@ def _pieces(doc: Doc, att: Attribution, settings: MergeSettings,
     if len(parts) > 1:
         sure = [c for c in parts if c.confidence >= settings.min_fragment_confidence]
         parts = sure or [max(parts, key=lambda c: c.confidence)]
-    return [without_aside(doc[c.start : c.end], in_marks, DASHES) for c in parts]
+    pieces = [without_aside(doc[c.start : c.end], in_marks, DASHES) for c in parts]
+    return [p for p in pieces if any(t.pos_ in CONTENT_POS for t in p)]
 
 
 def _extends(att: Attribution, content: Span) -> bool:

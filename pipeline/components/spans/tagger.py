@@ -155,9 +155,11 @@ class SpanTagger:
         ordered = [seqs[b] for b in order]
         return logp, ordered
 
-    def predict(self, feats: DocFeatures) -> tuple[np.ndarray, np.ndarray]:
+    def predict(self, feats: DocFeatures, outside_bias: float = 0.0
+                ) -> tuple[np.ndarray, np.ndarray]:
         """Per token of the doc: the decoded label id (-1 for whitespace) and the
-        probability of each label (zeros for whitespace)."""
+        probability of each label (zeros for whitespace). ``outside_bias`` is subtracted from
+        the log-probability of "O" before decoding (> 0: more spans are tagged)."""
         n = feats.cats.shape[0]
         tags = np.full(n, -1, dtype=np.int64)
         probs = np.zeros((n, len(self.labels)), dtype=np.float32)
@@ -166,6 +168,9 @@ class SpanTagger:
         logp, seqs = self.log_probs(feats)
         tokens = np.concatenate(seqs)
         probs[tokens] = np.exp(logp)
+        if outside_bias:
+            logp = logp.copy()
+            logp[:, self.labels.index("O")] -= outside_bias
         tags[tokens] = self.viterbi(logp, [len(s) for s in seqs])
         return tags, probs
 
