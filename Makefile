@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance bench-batch package clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance train-spans bench-batch package clean
 
 install: $(VENV)/.installed
 
@@ -50,6 +50,7 @@ lint: install
 
 evaluate: install
 	$(BIN)/claimtrace evaluate --gold ../shared/data/polnear/dev --format brat
+	$(BIN)/claimtrace evaluate --gold ../shared/data/polnear/train --format brat --every 6
 	$(BIN)/claimtrace evaluate --gold corpus/gold --format jsonl
 	$(BIN)/claimtrace stance evaluate
 
@@ -66,6 +67,12 @@ retrain-stance: install
 		--set augment.factual_sentences=100 --set augment.off_topic_neutrals=100 \
 		--set augment.paraphrase_groups=100 --set augment.discourse_per_target=1 \
 		--set augment.topic_neutrals_per_target=1
+
+# Retrains models/spans, the span tagger: features from PolNeAR train without its held-out
+# slice (every 6th article), model selection on dev; about 20 min on one busy core. Needs ../shared.
+train-spans: install
+	nice -n 10 $(BIN)/claimtrace spans data --out out/spans-data
+	nice -n 10 $(BIN)/claimtrace spans train --data out/spans-data --out models/spans
 
 test-doccano: install doccano-install
 	$(BIN)/python -m pytest -q tests/doccano

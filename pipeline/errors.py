@@ -106,6 +106,17 @@ class Errors:
                      "folder is incomplete.")
     E154 = ErrorCode("E154", "Building the pipeline package failed: {detail}.",
                      "See the output above; `claimtrace package --help` lists the options.")
+    # --- E160-E179: the learned span tagger and attribution rules (issue 13) ---
+    E160 = ErrorCode("E160", "Span tagger folder {path!r} lacks {what}.",
+                     "Point components.spans.model at a folder written by `claimtrace spans "
+                     "train` (models/spans in the repository), or retrain with `make "
+                     "train-spans`.")
+    E161 = ErrorCode("E161", "The span tagger in {path!r} was trained for {trained}, but this "
+                     "pipeline gives {given}.",
+                     "Retrain it for this spaCy model (`make train-spans`), or set "
+                     "components.spans.model to a matching folder.")
+    E162 = ErrorCode("E162", "No training data in {path!r} ({what} is missing).",
+                     "Build it first: `claimtrace spans data` (needs ../shared/data/polnear).")
     # --- E110-E149: the batch command (claimtrace annotate; pipeline/job.py) ---
     E110 = ErrorCode("E110", "Option {option} must be {rule}, not {value!r}.",
                      "Run `claimtrace annotate --help` for the options; nothing was written.")

@@ -13,7 +13,7 @@ spans carry ids in ``label_``/``id_``/``kb_id_``, and extension values made of p
 | ``doc._.actor_table`` | actors, attribution | ``{id, name, type, key, affiliations}`` per actor |
 | ``doc.spans["actor_mentions"]`` | actors, attribution | label_ mention kind, kb_id_ actor id |
 | ``doc.spans["actor_roles"]`` | actors | label_ ``ROLE``, kb_id_ actor id |
-| ``doc._.quote_candidates`` | quotes | ``{type, content, cue, how}`` token offsets |
+| ``doc._.quote_candidates`` | quotes, spans | ``{type, content, cue, how[, source, group]}`` |
 | ``doc.spans["quotes"]`` | attribution | label_ quote type, id_ quote id |
 | ``doc.spans["cues"]`` | attribution | label_ how the cue was found, id_ quote id |
 | ``doc.spans["speakers"]`` | attribution | label_ resolution, id_ quote id, kb_id_ actor id |
@@ -156,12 +156,28 @@ def read_candidates(doc: Doc) -> list[Quote]:
     return out
 
 
-def write_candidates(doc: Doc, candidates: list[Quote]) -> None:
-    doc._.quote_candidates = [
+def write_candidates(doc: Doc, candidates: list[Quote],
+                     hints: list[tuple[Span | None, int | None]] | None = None) -> None:
+    """Store candidates; ``hints`` (one per candidate, from the span tagger) add the source
+    span it tagged and the group of fragments the candidate belongs to."""
+    rows = [
         {"type": str(q.type), "content": _bounds(q.content), "cue": _bounds(q.cue),
          "how": None if q.how is None else str(q.how)}
         for q in candidates
     ]
+    for row, (source, group) in zip(rows, hints or [], strict=False):
+        if source is not None:
+            row["source"] = _bounds(source)
+        if group is not None:
+            row["group"] = group
+    doc._.quote_candidates = rows
+
+
+def read_candidate_hints(doc: Doc) -> list[tuple[Span | None, int | None]]:
+    """Per candidate (in ``read_candidates`` order): the tagged source span and the
+    fragment group, each None when the span tagger gave none."""
+    return [(_span(doc, row.get("source")), row.get("group"))
+            for row in doc._.quote_candidates or []]
 
 
 def read_quotes(doc: Doc) -> list[Quote] | None:

@@ -33,6 +33,16 @@ def parse_word_list(text: str) -> frozenset[str]:
     return frozenset(ln.strip().lower() for ln in parse_lines(text))
 
 
+def parse_gendered_names(text: str) -> dict[str, str]:
+    """``name<TAB>m|f`` lines (``first_names.tsv``) as a lowercase name -> gender map."""
+    out: dict[str, str] = {}
+    for line in parse_lines(text):
+        name, _, gender = line.partition("\t")
+        if gender.strip() in ("m", "f"):
+            out[name.strip().lower()] = gender.strip()
+    return out
+
+
 def parse_json(text: str, name: str = "<json>") -> dict:
     """A JSON rule file (keys starting with ``_`` are comments)."""
     try:

@@ -46,6 +46,7 @@ class CueKind(StrEnum):
     COLON = "colon"  # "X said: “…”" in one paragraph
     COLON_PARAGRAPH = "colon_paragraph"  # "X elaborates:" then the quote in the next paragraph
     ACCORDING_TO = "according_to"  # "according to X"
+    NOUN = "noun"  # a reporting noun with a that-clause: "his claim that ...", "a warning that"
 
 
 class Resolution(StrEnum):

@@ -2,4 +2,4 @@
 registers them (an installed claimtrace also registers them through entry points, so
 ``spacy.load`` finds them without this import)."""
 
-from . import actors, attribution, claims, quotes, structure, tokenizer  # noqa: F401
+from . import actors, attribution, claims, quotes, spans, structure, tokenizer  # noqa: F401

@@ -21,6 +21,20 @@ def whole(component: str, key: str, value: Any, minimum: int = 0) -> int:
     return value
 
 
+def flag(component: str, key: str, value: Any) -> bool:
+    """``value`` if it is a bool, else E150."""
+    if not isinstance(value, bool):
+        raise invalid(component, key, value, "expected true or false")
+    return value
+
+
+def number(component: str, key: str, value: Any) -> float:
+    """``value`` if it is a number (bools refused), else E150."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise invalid(component, key, value, "expected a number")
+    return float(value)
+
+
 def fraction(component: str, key: str, value: Any) -> float:
     """``value`` if it is a number in [0, 1], else E150."""
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:

@@ -40,16 +40,19 @@ class GoldFormat(StrEnum):
 
 
 def load_gold_sets(gold: Path, fmt: str, limit: int | None = None,
-                   stretch: bool = False) -> dict[str, list[GoldDoc]]:
-    """Gold articles grouped in named sets: one per JSONL file, or one brat folder."""
+                   stretch: bool = False, every: int | None = None) -> dict[str, list[GoldDoc]]:
+    """Gold articles grouped in named sets: one per JSONL file, or one brat folder.
+    ``every`` keeps every N-th article of a set (the 1st, N+1st, ...), then ``limit``."""
     if not gold.exists():
         raise ClaimtraceError(Errors.E401, path=str(gold))
+    step = every or 1
     if fmt == GoldFormat.brat.value:
-        return {gold.name or str(gold): read_brat_folder(gold, limit=limit, stretch=stretch)}
+        docs = read_brat_folder(gold, stretch=stretch)[::step]
+        return {gold.name or str(gold): docs[: limit if limit else None]}
     if fmt == GoldFormat.jsonl.value:
         sets = {}
         for path in gold_jsonl_files(gold):
-            sets[path.stem] = read_gold_jsonl(path)[: limit if limit else None]
+            sets[path.stem] = read_gold_jsonl(path)[::step][: limit if limit else None]
         return sets
     raise ClaimtraceError(Errors.E409, fmt=fmt)
 
@@ -92,6 +95,10 @@ def evaluate(
                                               "to this JSON file."),
     limit: int | None = typer.Option(None, "--limit", min=1,
                                      help="Score only the first N articles of each gold set."),
+    every: int | None = typer.Option(None, "--every", min=1,
+                                     help="Score only every N-th article of each gold set (the "
+                                          "1st, N+1st, ... in name order). --every 6 on PolNeAR "
+                                          "train is the slice the span tagger never trains on."),
     stretch: bool = typer.Option(False, "--stretch-discontinuous",
                                  help="brat: score a discontinuous gold content as one span "
                                       "from its first to last character instead of the union "
@@ -126,7 +133,7 @@ def evaluate(
     """Score quote spans (exact, ≥0.8, ≥0.3 overlap), cues and speakers against gold."""
     console = Console(stderr=as_json)
     try:
-        gold_sets = load_gold_sets(gold, fmt.value, limit, stretch)
+        gold_sets = load_gold_sets(gold, fmt.value, limit, stretch, every)
         from pipeline.build import parse_overrides
 
         records: list[dict] | None = [] if pred_out is not None and pred is None else None

@@ -75,8 +75,8 @@ def test_quotes_find_an_inverted_direct_quote_and_its_cue():
 def test_quotes_find_a_that_clause():
     doc = QuoteFinder()(prepared(THAT_CLAUSE, ents=[(0, 2, "PERSON")]))
     (quote,) = read_candidates(doc)
-    assert (quote.type, quote.content.text, quote.cue.text) == ("indirect", "taxes would rise",
-                                                                "said")
+    assert (quote.type, quote.content.text, quote.cue.text) == ("indirect",
+                                                                "that taxes would rise", "said")
 
 
 def test_quotes_reject_a_scare_quote_after_a_title_word():

@@ -8,23 +8,30 @@ stage that decides which candidates are quotes: reported speech that nobody repo
 described as ...") is dropped; a direct quote stays even without a speaker."""
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from ...extensions import read_candidates, register_extensions, write_quotes
-from ...resources import parse_json, parse_word_list
+from ...extensions import (
+    read_candidate_hints,
+    read_candidates,
+    register_extensions,
+    write_quotes,
+)
+from ...resources import parse_gendered_names, parse_json, parse_word_list
 from ...types import Quote, QuoteType, Resolution, Speaker
 from ..actors.registry import ActorRegistry
 from ..persist import ResourceComponent
-from ..settings import resource, whole
+from ..settings import flag, resource, whole
 from ..structure import DocIndex
-from .mentions import find_mention
+from .mentions import Found, find_mention
 from .resolve import Lexicon, Resolver
 
 DEFAULTS = {
     "pronouns": "resources:pronouns.json",
     "person_nouns": "resources:person_nouns.json",
     "titles": "resources:titles.txt",
+    "first_names": "resources:first_names.tsv",
     "max_continuation_sentences": 4,
+    "prefer_tagged_source": True,
 }
 
 
@@ -36,16 +43,18 @@ DEFAULTS = {
     default_config=DEFAULTS,
 )
 def make_attribution(
-    nlp: Language, name: str, pronouns: str, person_nouns: str, titles: str,
-    max_continuation_sentences: int,
+    nlp: Language, name: str, pronouns: str, person_nouns: str, titles: str, first_names: str,
+    max_continuation_sentences: int, prefer_tagged_source: bool,
 ) -> "Attributor":
     register_extensions()
     return Attributor(
         pronouns=resource(name, "pronouns", pronouns),
         person_nouns=resource(name, "person_nouns", person_nouns),
         titles=resource(name, "titles", titles),
+        first_names=resource(name, "first_names", first_names, optional=True),
         max_continuation_sentences=whole(name, "max_continuation_sentences",
                                          max_continuation_sentences),
+        prefer_tagged_source=flag(name, "prefer_tagged_source", prefer_tagged_source),
     )
 
 
@@ -53,23 +62,31 @@ class Attributor(ResourceComponent):
     """Gives candidates speakers and writes the final quotes; keeps no per-document state.
 
     ``max_continuation_sentences``: a quote without a cue continues the previous speaker only
-    if it starts at most this many sentences after the previous quote ends."""
+    if it starts at most this many sentences after the previous quote ends.
+    ``prefer_tagged_source``: where the span tagger tagged a source for a candidate's cue and
+    the rules name someone else, the tagged source wins (else it only fills in when the rules
+    find no one)."""
 
     def __init__(self, pronouns: str = DEFAULTS["pronouns"],
                  person_nouns: str = DEFAULTS["person_nouns"], titles: str = DEFAULTS["titles"],
-                 max_continuation_sentences: int = 4) -> None:
+                 first_names: str = DEFAULTS["first_names"],
+                 max_continuation_sentences: int = 4, prefer_tagged_source: bool = True) -> None:
         self.max_gap = max_continuation_sentences
-        self._read({"pronouns": pronouns, "person_nouns": person_nouns, "titles": titles})
+        self.prefer_tagged_source = prefer_tagged_source
+        self._read({"pronouns": pronouns, "person_nouns": person_nouns, "titles": titles,
+                    "first_names": first_names})
 
     def _load(self) -> None:
-        self.lexicon = Lexicon.from_json(parse_json(self.resources["pronouns"], "pronouns"),
-                                         parse_json(self.resources["person_nouns"],
-                                                    "person_nouns"))
+        self.lexicon = Lexicon.from_json(
+            parse_json(self.resources["pronouns"], "pronouns"),
+            parse_json(self.resources["person_nouns"], "person_nouns"),
+            parse_gendered_names(self.resources.get("first_names", "")))
         self.titles = parse_word_list(self.resources["titles"])
 
     def __call__(self, doc: Doc) -> Doc:
         index = DocIndex(doc)
         candidates = read_candidates(doc)
+        hints = read_candidate_hints(doc)
         in_direct = [False] * len(doc)  # inside a direct quotation's content
         for q in candidates:
             if q.type == QuoteType.DIRECT:
@@ -80,7 +97,14 @@ class Attributor(ResourceComponent):
         attributed: list[tuple[Quote, Speaker | None, str | None]] = []
         previous: tuple[Quote, Speaker, int] | None = None
         for k, quote in enumerate(candidates):
-            speaker = self._speaker(quote, previous, resolver, index)
+            source, group = hints[k]
+            if group is not None and k and hints[k - 1][1] == group and attributed[k - 1][1]:
+                # a fragment of the same tagged attribution: same speaker, one attribution
+                head, speaker = attributed[k - 1][2], attributed[k - 1][1]
+                attributed.append((quote, speaker, k - 1 if head is None else head))
+                previous = (quote, speaker, k)
+                continue
+            speaker = self._speaker(quote, previous, resolver, index, source)
             continues = self._continues(quote, speaker, previous, attributed, index)
             attributed.append((quote, speaker, continues))
             if speaker is not None:
@@ -89,9 +113,12 @@ class Attributor(ResourceComponent):
         registry.write()
         return doc
 
-    def _speaker(self, quote: Quote, previous, resolver: Resolver, index: DocIndex
-                 ) -> Speaker | None:
+    def _speaker(self, quote: Quote, previous, resolver: Resolver, index: DocIndex,
+                 source: Span | None = None) -> Speaker | None:
         found = find_mention(quote, resolver.in_direct)
+        if source is not None and (found is None or (self.prefer_tagged_source and not (
+                found.mention.start < source.end and source.start < found.mention.end))):
+            found = Found(source, Resolution.CUE_SUBJECT)  # the span tagger's source
         if found is None:
             return self._continuation(quote, previous, index)
         if found.antecedent is not None:

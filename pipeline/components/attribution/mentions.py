@@ -37,6 +37,8 @@ def find_mention(quote: Quote, in_direct: list[bool]) -> Found | None:
     resolution = Resolution.CUE_SUBJECT
     if quote.how == CueKind.ACCORDING_TO:
         mention, resolution = according_to_source(cue), Resolution.ACCORDING_TO
+    elif quote.how == CueKind.NOUN:
+        mention = noun_holder(cue.root, in_direct)
     elif quote.how == CueKind.DASH:
         name = next(t for t in doc[cue.end :] if not t.is_space)
         mention, resolution = noun_phrase(name), Resolution.INVERTED_SUBJECT
@@ -45,7 +47,7 @@ def find_mention(quote: Quote, in_direct: list[bool]) -> Found | None:
         mention, antecedent = subject(head, in_direct)
         resolution = Resolution.COLON_INTRODUCER
     else:
-        mention, antecedent = subject(cue[0], in_direct)
+        mention, antecedent = subject(cue.root, in_direct)
         if quote.how == CueKind.COLON_PARAGRAPH:
             resolution = Resolution.COLON_INTRODUCER
         elif mention is not None and mention.start > cue.start and quote.content.end <= cue.start:
@@ -126,6 +128,32 @@ def surface_subject(cue: Span, quote: Quote, in_direct: list[bool]) -> Span | No
             continue
         if tok.pos_ in ("PROPN", "PRON") or (tok.pos_ == "NOUN" and tok.dep_.startswith("nsubj")):
             return expand_np(tok)
+    return None
+
+
+LIGHT_VERBS = {"make", "issue", "express", "voice", "offer", "give", "raise", "repeat",
+               "reiterate", "share", "deliver", "send", "dismiss", "reject", "echo", "have"}
+
+
+def noun_holder(noun: Token, in_direct: list[bool]) -> Span | None:
+    """Whose claim, warning or belief a reporting noun names: the possessor ("the senator's
+    warning"), "by/from X" ("a warning from the governor"), a name before it ("the White House
+    claim"), or the subject of a light verb ("X made the claim that", "X expressed hope")."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return noun_phrase(child)
+    for child in noun.rights:
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                return noun_phrase(objs[0])
+    for child in noun.lefts:
+        if child.dep_ == "compound" and (child.pos_ == "PROPN" or child.ent_type_):
+            return noun_phrase(child)
+    head = noun.head
+    if noun.dep_ in ("dobj", "attr") and head.lemma_.lower() in LIGHT_VERBS:
+        found, _ = subject(head, in_direct)
+        return found
     return None
 
 

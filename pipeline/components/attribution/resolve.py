@@ -1,6 +1,9 @@
 """Resolving a speaker mention to a canonical actor: a name an actor already has, a pronoun
-(most recent compatible actor outside direct quotes and headings, gender-aware), a definite
-nominal ("the academic": the most recent person whose role matches), or a new actor."""
+(most recent compatible actor outside direct quotes and headings, gender-aware: titles and
+role words first, then earlier pronouns, then the usual gender of the first name), a
+spokesperson ("a spokeswoman for Acme": the organisation), a definite nominal ("the
+academic": the most recent person whose role matches, in any earlier paragraph), or a new
+actor."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from spacy.tokens import Span
 from ...types import ActorType, MentionKind, Resolution, Speaker
 from ..actors.registry import ActorEntry, ActorRegistry
 from ..structure import DocIndex
+
+RECENT_SENTENCES = 2  # "the candidate" may refer to the person named this far back
 
 
 @dataclass(frozen=True)
@@ -23,9 +28,12 @@ class Lexicon:
     nominals: dict[str, list[str]]  # "academic" -> role words that match
     person_nouns: frozenset[str]
     org_nouns: frozenset[str]
+    spokespeople: frozenset[str] = frozenset()  # nouns for people who speak for an organisation
+    first_names: dict[str, str] = field(default_factory=dict)  # "maria" -> "f"
 
     @classmethod
-    def from_json(cls, pronouns: dict, person_nouns: dict) -> Lexicon:
+    def from_json(cls, pronouns: dict, person_nouns: dict,
+                  first_names: dict[str, str] | None = None) -> Lexicon:
         return cls(
             pronouns=pronouns["types"],
             pronoun_gender=pronouns["gender"],
@@ -33,6 +41,8 @@ class Lexicon:
             nominals=person_nouns["nominals"],
             person_nouns=frozenset(person_nouns["person"]),
             org_nouns=frozenset(person_nouns["organisation"]),
+            spokespeople=frozenset(person_nouns.get("spokespeople", [])),
+            first_names=dict(first_names or {}),
         )
 
 
@@ -45,10 +55,17 @@ class Resolver:
     index: DocIndex
     in_direct: list[bool]
     antecedents: dict[int, Span] = field(default_factory=dict)  # relative pronoun -> its NP
-    gender: dict[str, str] = field(default_factory=dict)
+    gender: dict[str, str] = field(default_factory=dict)  # from titles, roles and pronouns
+    name_gender: dict[str, str] = field(default_factory=dict)  # from first names only
 
     def __post_init__(self) -> None:
         self.gender = self._known_genders()
+        self.name_gender = self._first_name_genders()
+
+    def gender_of(self, actor_id: str) -> str | None:
+        """What is known of an actor's gender: a title or role word, then an earlier pronoun
+        that resolved to the actor, then the usual gender of the first name."""
+        return self.gender.get(actor_id) or self.name_gender.get(actor_id)
 
     def resolve(self, mention: Span, resolution: Resolution) -> Speaker:
         """The speaker a mention names; adds pronoun/nominal mentions and new actors."""
@@ -61,6 +78,10 @@ class Resolver:
             return Speaker(mention, actor.id, resolution)
         head = mention.root
         lex = self.lexicon
+        if head.lemma_.lower() in lex.spokespeople or head.lower_ in lex.spokespeople:
+            actor = self._represented(head)
+            if actor is not None:
+                return Speaker(mention, actor.id, resolution)
         if len(mention) == 1 and head.lower_ in lex.pronouns:
             actor = self._antecedent(mention, lex.pronouns[head.lower_])
             if actor is None:
@@ -119,10 +140,42 @@ class Resolver:
                 continue
             if plural and actor.type == ActorType.PERSON:
                 continue
-            if gender and self.gender.get(actor.id, gender) != gender:
+            if gender and (self.gender_of(actor.id) or gender) != gender:
                 continue
             return actor
         return None
+
+    def _represented(self, head) -> ActorEntry | None:
+        """The organisation a spokesperson speaks for: "a spokeswoman for Acme", "the
+        Pentagon's spokesman", "Acme spokesman" (an actor named inside those words)."""
+        doc = head.doc
+        words = [head]
+        for child in head.children:
+            modifier = child.dep_ in ("compound", "poss", "nmod", "amod")
+            if modifier or (child.dep_ == "prep" and child.lower_ in ("for", "of", "at")):
+                words.extend(child.subtree)
+        start, end = min(t.i for t in words), max(t.i for t in words) + 1
+        span = doc[start:end]
+        for actor in reversed(self.registry.actors):
+            if actor.type not in (ActorType.ORG, ActorType.GPE, ActorType.NORP):
+                continue
+            if any(span.start <= m.start and m.end <= span.end for m in actor.mentions):
+                return actor
+        return None
+
+    def _first_name_genders(self) -> dict[str, str]:
+        """The usual gender of each person's first name (a full name: two words or more)."""
+        out: dict[str, str] = {}
+        names = self.lexicon.first_names
+        if not names:
+            return out
+        for actor in self.registry.actors:
+            if actor.type != ActorType.PERSON:
+                continue
+            parts = actor.name.split()
+            if len(parts) >= 2 and (g := names.get(parts[0].lower().strip("."))):
+                out[actor.id] = g
+        return out
 
     def _known_genders(self) -> dict[str, str]:
         """Genders that titles and role words reveal ("Mrs. Clinton", "spokeswoman")."""
@@ -154,6 +207,28 @@ class Resolver:
             for actor in ordered:
                 if role_words_of(actor) & words:
                     return actor
+        return self._recent_person(mention)
+
+    def _recent_person(self, mention: Span) -> ActorEntry | None:
+        """No role matches "the Republican candidate": a singular person noun with a
+        modifier, or a nominal the lexicon knows, refers to the person named last, if that
+        was at most ``RECENT_SENTENCES`` sentences before (elegant variation, as in "Donald
+        Trump ... The Republican candidate has argued ...")."""
+        head = mention.root
+        lemma = head.lemma_.lower()
+        known = lemma in self.lexicon.nominals
+        modified = any(c.dep_ in ("amod", "compound") for c in head.children)
+        if head.tag_ != "NN" or lemma not in self.lexicon.person_nouns or not (known or
+                                                                                modified):
+            return None
+        here = self.index.sentence[mention.start]
+        for start, actor in self._candidates(mention.start):
+            if here - self.index.sentence[start] > RECENT_SENTENCES:
+                return None
+            if actor.type == ActorType.PERSON:
+                return actor
+            if actor.type in (ActorType.ORG, ActorType.GPE):
+                continue
         return None
 
 

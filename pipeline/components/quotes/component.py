@@ -15,7 +15,7 @@ from ..persist import ResourceComponent
 from ..settings import fraction, resource, whole
 from ..structure import DocIndex, QuotedSpan
 from . import filters
-from .content import according_to_content, drop_complementiser, reported_clause, whole_quotes
+from .content import according_to_content, noun_clause, reported_clause, whole_quotes
 from .cues import CueMatcher, is_inverted
 
 DEFAULTS = {
@@ -24,6 +24,7 @@ DEFAULTS = {
     "min_cue_precision": 0.25,
     "min_cue_count": 5,
     "according_to": "resources:according_to.txt",
+    "cue_nouns": "resources:cue_nouns.txt",
     "title_cues": "resources:title_cues.txt",
     "min_words_uncued": 6,
     "min_words_cued": 3,
@@ -46,6 +47,7 @@ def make_quotes(
     min_cue_precision: float,
     min_cue_count: int,
     according_to: str,
+    cue_nouns: str,
     title_cues: str,
     min_words_uncued: int,
     min_words_cued: int,
@@ -57,6 +59,7 @@ def make_quotes(
         cue_verbs=resource(name, "cue_verbs", cue_verbs),
         derived_cues=resource(name, "derived_cues", derived_cues, optional=True),
         according_to=resource(name, "according_to", according_to),
+        cue_nouns=resource(name, "cue_nouns", cue_nouns, optional=True),
         title_cues=resource(name, "title_cues", title_cues),
         min_cue_precision=fraction(name, "min_cue_precision", min_cue_precision),
         min_cue_count=whole(name, "min_cue_count", min_cue_count),
@@ -68,7 +71,8 @@ def make_quotes(
 
 
 class QuoteFinder(ResourceComponent):
-    """Finds quotation candidates and their cues; see the module docstring.
+    """Finds quotation candidates and their cues; see the module docstring. Reporting nouns
+    (``cue_nouns``: "his claim that ...") are cues when a that-clause follows them.
 
     Settings: a quoted span with no cue is a quotation only with ``min_words_uncued`` words
     and a verb; one with a cue needs ``min_words_cued`` words (unless inverted: '“I would,”
@@ -79,6 +83,7 @@ class QuoteFinder(ResourceComponent):
     def __init__(self, cue_verbs: str = DEFAULTS["cue_verbs"],
                  derived_cues: str = DEFAULTS["derived_cues"],
                  according_to: str = DEFAULTS["according_to"],
+                 cue_nouns: str = DEFAULTS["cue_nouns"],
                  title_cues: str = DEFAULTS["title_cues"],
                  min_cue_precision: float = 0.25, min_cue_count: int = 5,
                  min_words_uncued: int = 6, min_words_cued: int = 3,
@@ -90,13 +95,15 @@ class QuoteFinder(ResourceComponent):
         self.min_words_embedded = min_words_embedded
         self.max_title_tokens = max_title_tokens
         self._read({"cue_verbs": cue_verbs, "derived_cues": derived_cues,
-                    "according_to": according_to, "title_cues": title_cues})
+                    "according_to": according_to, "cue_nouns": cue_nouns,
+                    "title_cues": title_cues})
 
     def _load(self) -> None:
         self.cues = parse_cue_lexicon(self.resources["cue_verbs"],
                                       self.resources.get("derived_cues"),
                                       self.min_cue_precision, self.min_cue_count)
-        self.matcher = CueMatcher(self.cues, parse_word_list(self.resources["according_to"]))
+        self.matcher = CueMatcher(self.cues, parse_word_list(self.resources["according_to"]),
+                                  parse_word_list(self.resources.get("cue_nouns", "")))
         self.title_cues = parse_word_list(self.resources["title_cues"])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -162,7 +169,7 @@ class QuoteFinder(ResourceComponent):
                 if reported.start <= span.start and reported.end >= span.end:
                     clause = reported  # the content the cue's lexicon entry points at
         if clause is not None:
-            clause = drop_complementiser(trim(clause, keep_quotes=True))
+            clause = trim(clause, keep_quotes=True)
             extra = sum(1 for t in clause if (t.i < span.start or t.i >= span.end) and t.is_alpha)
             if extra >= 3 and clause.start <= span.start:
                 content = doc[clause.start : max(clause.end, span.end)]
@@ -178,6 +185,11 @@ class QuoteFinder(ResourceComponent):
             phrase = self.matcher.according_phrase(tok)
             if phrase is not None:
                 quote = self._according_to(phrase, in_marks)
+                if quote is not None:
+                    yield quote
+                continue
+            if self.matcher.is_noun_cue(tok):
+                quote = self._noun_cue(tok, in_marks)
                 if quote is not None:
                     yield quote
                 continue
@@ -204,6 +216,19 @@ class QuoteFinder(ResourceComponent):
                 cue=doc[tok.i : tok.i + 1],
                 how=CueKind.SYNTAX,
             )
+
+    def _noun_cue(self, noun, in_marks: list[bool]) -> Quote | None:
+        """'his claim that ...', 'the senator's warning that ...': the that-clause."""
+        content = noun_clause(noun)
+        if content is None or len(content) < 3:
+            return None
+        has_quote = any(in_marks[t.i] for t in content)
+        if has_quote and filters.only_a_term(content, in_marks, self.title_cues,
+                                             self.min_words_cued):
+            return None
+        return Quote(id="", content=content,
+                     type=QuoteType.MIXED if has_quote else QuoteType.INDIRECT,
+                     cue=noun.doc[noun.i : noun.i + 1], how=CueKind.NOUN)
 
     @staticmethod
     def _according_to(phrase: Span, in_marks: list[bool]) -> Quote | None:

@@ -8,24 +8,85 @@ from spacy.tokens import Doc, Span, Token
 from ...docutils import is_line_break, next_token, trim
 from ...resources import CueLexicon
 
+# Stance cues also report what they argue for or against ("has argued for prioritizing ...").
+STANCE_RELATIONS = ("prep:for", "prep:against")
+
 
 def reported_clause(cue: Token, lexicon: CueLexicon, in_marks: list[bool]) -> Span | None:
     """The content a cue reports, following the relations the lexicon lists for its
     lemma (ccomp, xcomp, dobj, prep:for ...), then surface patterns ("X specifies that")."""
     doc = cue.doc
-    for relation in lexicon.content_relations(cue.lemma_.lower()):
+    relations = lexicon.content_relations(cue.lemma_.lower())
+    if lexicon.kind_of.get(cue.lemma_.lower()) == "stance":
+        relations = relations + STANCE_RELATIONS
+    for relation in relations:
         span = dependent_content(cue, relation)
         if span is not None and len(span):
-            return drop_complementiser(trim(span, keep_quotes=True))
+            return trim(without_aside(span, in_marks), keep_quotes=True)
     nxt = next_token(doc, cue.i + 1)
     if nxt is not None and nxt.lower_ == "that":
         end = clause_end(doc, nxt.i + 1)
-        return trim(doc[nxt.i + 1 : end], keep_quotes=True)
+        return trim(doc[nxt.i : end], keep_quotes=True)
     if nxt is not None and nxt.text == ":" and cue.pos_ in ("VERB", "NOUN"):
-        after = next_token(doc, nxt.i + 1)
-        if after is not None and after.sent == cue.sent and not in_marks[after.i]:
-            end = clause_end(doc, after.i)
-            return trim(doc[after.i : end], keep_quotes=True)
+        return after_colon(nxt, in_marks)
+    return None
+
+
+def after_colon(colon: Token, in_marks: list[bool]) -> Span | None:
+    """Unquoted words a cue introduces with a colon: the rest of the paragraph, however
+    many sentences ("He made three points: A. B. C."), or the next paragraph when the colon
+    ends the line ("She wrote:" then an unquoted paragraph). Quoted words are left to the
+    direct-quote pass."""
+    doc = colon.doc
+    after = next_token(doc, colon.i + 1)
+    if after is None or in_marks[after.i]:
+        return None
+    breaks = [t for t in doc[colon.i + 1 : after.i] if is_line_break(t)]
+    if breaks and len(breaks[0].text.strip(" ")) > 2:
+        return None  # a blank line and more: not the paragraph right after
+    end = paragraph_end(doc, after.i)
+    if any(in_marks[t.i] for t in doc[after.i : end]) and not breaks:
+        end = clause_end(doc, after.i)  # a quote follows in the paragraph: just this clause
+    content = trim(doc[after.i : end], keep_quotes=True)
+    return content if len(content) else None
+
+
+def paragraph_end(doc: Doc, start: int) -> int:
+    """Index of the first line break at or after ``start`` (or the end of the doc)."""
+    for k in range(start, len(doc)):
+        if is_line_break(doc[k]):
+            return k
+    return len(doc)
+
+
+DASHES = frozenset({"—", "–", "--"})
+ASIDE_MARKS = frozenset({",", "-", "("}) | DASHES
+
+
+def without_aside(span: Span, in_marks: list[bool], marks: frozenset[str] = ASIDE_MARKS
+                  ) -> Span:
+    """Drop a trailing non-restrictive relative clause (", which ...", "—which ..."): the
+    writer's aside, not the reported content (as PolNeAR annotates it). Never inside quotes."""
+    doc = span.doc
+    for tok in span:
+        if tok.dep_ != "relcl" or in_marks[tok.i] or tok.right_edge.i + 1 < span.end:
+            continue
+        before = tok.left_edge.i - 1
+        if before > span.start and doc[before].text in marks:
+            return doc[span.start : before]
+    return span
+
+
+def noun_clause(noun: Token) -> Span | None:
+    """The that-clause a reporting noun holds ("his claim [that the vote was rigged]"): a
+    clausal dependent opened by the complementiser "that" (not a relative "that")."""
+    doc = noun.doc
+    for child in noun.rights:
+        if child.dep_ not in ("acl", "ccomp", "relcl", "appos"):
+            continue
+        first = doc[child.left_edge.i]
+        if first.lower_ == "that" and first.dep_ == "mark":
+            return trim(doc[child.left_edge.i : child.right_edge.i + 1], keep_quotes=True)
     return None
 
 

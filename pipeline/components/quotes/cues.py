@@ -31,8 +31,10 @@ def is_inverted(span: Span, cue: Span) -> bool:
 class CueMatcher:
     """Cue tests over a cue lexicon and the multi-word "according to" phrases."""
 
-    def __init__(self, lexicon: CueLexicon, according_to: frozenset[str]) -> None:
+    def __init__(self, lexicon: CueLexicon, according_to: frozenset[str],
+                 nouns: frozenset[str] = frozenset()) -> None:
         self.lexicon = lexicon
+        self.nouns = nouns
         self.according_to = [tuple(p.split()) for p in sorted(according_to)]
         self._first_words = {words[0] for words in self.according_to if words}
 
@@ -52,6 +54,10 @@ class CueMatcher:
             nxt = next_token(tok.doc, tok.i + 1)
             return nxt is not None and nxt.lower_ in ("that", ":")
         return False
+
+    def is_noun_cue(self, tok: Token) -> bool:
+        """A reporting noun ("claim", "warning", "belief") used as a noun."""
+        return tok.pos_ == "NOUN" and tok.lemma_.lower() in self.nouns
 
     def is_word(self, tok: Token) -> bool:
         """In the lexicon at all (by lemma or surface form), whatever the parse says."""
@@ -103,16 +109,22 @@ class CueMatcher:
         return None, None
 
     def outer(self, cue: Token, child: Token, index: DocIndex) -> tuple[Token, Token]:
-        """'Clinton says she knows that “…”': a cue with a pronoun subject inside the clause
-        of another cue reports through it; the outer cue and its speaker win."""
-        while (
-            cue.dep_ == "ccomp"
-            and not index.in_marks[cue.head.i]
-            and self.is_cue(cue.head)
-            and any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in cue.children)
-        ):
-            cue, child = cue.head, cue
-        return cue, child
+        """'Clinton says she knows that “…”' (also '… she hopes …, but she knows that “…”'):
+        a cue with a pronoun subject inside the clause of another cue reports through it;
+        the outer cue and its speaker win, as PolNeAR annotates nested attributions."""
+        while True:
+            up = cue
+            while up.dep_ == "conj" and self.is_cue(up.head) and not index.in_marks[up.head.i]:
+                up = up.head
+            if (
+                up.dep_ == "ccomp"
+                and not index.in_marks[up.head.i]
+                and self.is_cue(up.head)
+                and any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in cue.children)
+            ):
+                cue, child = up.head, up
+                continue
+            return cue, child
 
     def surface(self, span: Span, index: DocIndex) -> tuple[Span | None, CueKind | None]:
         """Cues the parse misses: '“…,” comments X', 'X said: “…”', 'X elaborates:' +

@@ -1,0 +1,178 @@
+"""``claimtrace_spans``: the learned span tagger between the rule stage and attribution.
+
+It tags content, cue and source spans (``tagger``), groups them into attributions (``link``)
+and combines them with the rule candidates (``merge``), rewriting
+``doc._.quote_candidates`` with the tagged source and fragment group as hints for
+attribution. The weights (``models/spans``) and the word lists it reads are saved with the
+pipeline by ``nlp.to_disk``."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ...errors import ClaimtraceError, Errors
+from ...extensions import read_candidates, register_extensions, write_candidates
+from ...paths import resolve
+from ...resources import parse_cue_lexicon, parse_word_list
+from ...types import Quote
+from ..persist import ResourceComponent
+from ..quotes.filters import not_a_quotation
+from ..settings import fraction, invalid, number, resource, whole
+from ..structure import DocIndex
+from .features import doc_features, first_words_of
+from .link import chunks, link
+from .merge import MergeSettings, merge
+from .tagger import CONFIG, WEIGHTS, SpanTagger
+
+DEFAULTS = {
+    "model": "models/spans",
+    "cue_verbs": "resources:cue_verbs.tsv",
+    "derived_cues": "resources:cue_lexicon.tsv",
+    "according_to": "resources:according_to.txt",
+    "title_cues": "resources:title_cues.txt",
+    "min_cue_precision": 0.25,
+    "min_cue_count": 5,
+    "min_words_cued": 3,
+    "max_title_tokens": 12,
+    "outside_bias": 0.0,
+    "replace": ["indirect", "mixed"],
+    "min_confidence": 0.6,
+    "min_fragment_confidence": 0.5,
+    "own_cue_confidence": 0.3,
+    "drop_below": 0.5,
+    "max_link_gap": 40,
+}
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+
+
+@Language.factory(
+    "claimtrace_spans",
+    assigns=["doc._.quote_candidates"],
+    requires=["doc._.quote_candidates", "doc._.layout", "token.dep", "doc.tensor"],
+    default_config=DEFAULTS,
+)
+def make_spans(nlp: Language, name: str, model: str, cue_verbs: str, derived_cues: str,
+               according_to: str, title_cues: str, min_cue_precision: float,
+               min_cue_count: int, min_words_cued: int, max_title_tokens: int,
+               outside_bias: float, replace: list[str], min_confidence: float,
+               min_fragment_confidence: float, own_cue_confidence: float, drop_below: float,
+               max_link_gap: int) -> "SpanFinder":
+    register_extensions()
+    if not isinstance(replace, list | tuple) or any(r not in QUOTE_TYPES for r in replace):
+        raise invalid(name, "replace", replace, f"expected a list of {', '.join(QUOTE_TYPES)}")
+    return SpanFinder(
+        model=resource(name, "model", model),
+        cue_verbs=resource(name, "cue_verbs", cue_verbs),
+        derived_cues=resource(name, "derived_cues", derived_cues, optional=True),
+        according_to=resource(name, "according_to", according_to),
+        title_cues=resource(name, "title_cues", title_cues),
+        min_cue_precision=fraction(name, "min_cue_precision", min_cue_precision),
+        min_cue_count=whole(name, "min_cue_count", min_cue_count),
+        min_words_cued=whole(name, "min_words_cued", min_words_cued),
+        max_title_tokens=whole(name, "max_title_tokens", max_title_tokens),
+        merge=MergeSettings(tuple(replace), fraction(name, "min_confidence", min_confidence),
+                            fraction(name, "drop_below", drop_below),
+                            fraction(name, "min_fragment_confidence", min_fragment_confidence),
+                            fraction(name, "own_cue_confidence", own_cue_confidence)),
+        max_link_gap=whole(name, "max_link_gap", max_link_gap, minimum=1),
+        outside_bias=number(name, "outside_bias", outside_bias),
+    )
+
+
+class SpanFinder(ResourceComponent):
+    """Tags spans, links them into attributions and merges them with the rule candidates."""
+
+    def __init__(self, model: str = DEFAULTS["model"], cue_verbs: str = DEFAULTS["cue_verbs"],
+                 derived_cues: str = DEFAULTS["derived_cues"],
+                 according_to: str = DEFAULTS["according_to"],
+                 title_cues: str = DEFAULTS["title_cues"], min_cue_precision: float = 0.25,
+                 min_cue_count: int = 5, min_words_cued: int = 3, max_title_tokens: int = 12,
+                 merge: MergeSettings | None = None, max_link_gap: int = 40,
+                 outside_bias: float = 0.0) -> None:
+        self.min_cue_precision = min_cue_precision
+        self.min_cue_count = min_cue_count
+        self.min_words_cued = min_words_cued
+        self.max_title_tokens = max_title_tokens
+        self.settings = merge or MergeSettings()
+        self.max_link_gap = max_link_gap
+        self.outside_bias = outside_bias
+        self.model_path = model
+        # A saved pipeline carries its own copy of the weights (from_disk replaces this), so a
+        # configured folder that is missing is an error only when a document needs it.
+        folder = resolve(model)
+        self._tagger = SpanTagger.from_folder(folder) if folder.is_dir() else None
+        self._read({"cue_verbs": cue_verbs, "derived_cues": derived_cues,
+                    "according_to": according_to, "title_cues": title_cues})
+
+    def _load(self) -> None:
+        self.lexicon = parse_cue_lexicon(self.resources["cue_verbs"],
+                                         self.resources.get("derived_cues"),
+                                         self.min_cue_precision, self.min_cue_count)
+        self.first_words = first_words_of(parse_word_list(self.resources["according_to"]))
+        self.title_cues = parse_word_list(self.resources["title_cues"])
+
+    @property
+    def tagger(self) -> SpanTagger:
+        if self._tagger is None:
+            raise ClaimtraceError(Errors.E160, path=str(resolve(self.model_path)),
+                                  what=f"{CONFIG} and {WEIGHTS}")
+        return self._tagger
+
+    def __call__(self, doc: Doc) -> Doc:
+        index = DocIndex(doc)
+        rules = read_candidates(doc)
+        feats = doc_features(doc, self.tagger.vocab, self.lexicon, self.first_words,
+                             index=index)
+        if feats.dense.shape[1] != self.tagger.config["dense_width"]:
+            raise ClaimtraceError(Errors.E161, path=self.model_path,
+                                  trained=f"{self.tagger.config['dense_width']}-wide vectors",
+                                  given=f"{feats.dense.shape[1]}-wide")
+        tags, probs = self.tagger.predict(feats, self.outside_bias)
+        found = link(doc, index, chunks(tags, probs, "C"), chunks(tags, probs, "Q"),
+                     chunks(tags, probs, "S"), self.max_link_gap)
+        def rejected(quote: Quote) -> bool:
+            return not_a_quotation(quote, index.in_marks, self.title_cues, self.min_words_cued,
+                                   self.max_title_tokens)
+
+        merged = merge(doc, rules, found, probs, index.in_marks, self.settings, rejected)
+        write_candidates(doc, [c.quote for c in merged], [(c.source, c.group) for c in merged])
+        return doc
+
+    # --- saving: word lists (ResourceComponent) plus the tagger's weights ------------------
+    def to_bytes(self, *, exclude: tuple = ()) -> bytes:
+        weights = {k: v.astype(np.float16).tobytes() for k, v in self.tagger.w.items()}
+        shapes = {k: list(v.shape) for k, v in self.tagger.w.items()}
+        return srsly.msgpack_dumps({"resources": self.resources, "config": self.tagger.config,
+                                    "weights": weights, "shapes": shapes})
+
+    def from_bytes(self, data: bytes, *, exclude: tuple = ()) -> "SpanFinder":
+        msg = srsly.msgpack_loads(data)
+        weights = {k: np.frombuffer(v, dtype=np.float16).reshape(msg["shapes"][k])
+                   for k, v in msg["weights"].items()}
+        self._tagger = SpanTagger(msg["config"], weights)
+        self.resources = dict(msg["resources"])
+        self._load()
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
+        super().to_disk(path, exclude=exclude)
+        self.tagger.to_folder(Path(path) / "model")
+
+    def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> "SpanFinder":
+        super().from_disk(path, exclude=exclude)
+        folder = Path(path) / "model"
+        for name in (CONFIG, WEIGHTS):
+            if not (folder / name).is_file():
+                raise ClaimtraceError(Errors.E153, path=str(folder), what=name)
+        self._tagger = SpanTagger.from_folder(folder)
+        return self
+
+
+def model_card_facts(folder: str | Path) -> dict:
+    """What ``training.json`` in a model folder says (for the model card and tests)."""
+    path = Path(folder) / "training.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

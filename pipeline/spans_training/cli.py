@@ -1,0 +1,93 @@
+"""``claimtrace spans``: build the span tagger's training data from PolNeAR and train it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from ..errors import ClaimtraceError, Errors
+
+app = typer.Typer(help="The learned span tagger (content, cue, source): data and training.",
+                  no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+DATA_DIR = Path("out/spans-data")
+
+
+@app.command("data")
+def build_data(
+    train_gold: Path = typer.Option(Path("../shared/data/polnear/train"), "--train",
+                                    help="Brat folder to train on (its held-out slice, every "
+                                         "--every-th article, is left out)."),
+    dev_gold: Path = typer.Option(Path("../shared/data/polnear/dev"), "--dev",
+                                  help="Brat folder for model selection."),
+    out: Path = typer.Option(DATA_DIR, "--out", help="Folder for train.npz, dev.npz and "
+                             "vocab.json (features and tags only, no text)."),
+    config: str = typer.Option("configs/default.cfg", "--config", help="Pipeline config."),
+    every: int = typer.Option(6, "--every", min=2, help="Hold out every N-th training article "
+                              "(the 1st, N+1st, ...): the estimate for unseen news."),
+    limit: int = typer.Option(0, "--limit", min=0, help="Use only the first N training and N "
+                              "development articles (0: all; for quick checks)."),
+) -> None:
+    """Run the pipeline up to the rule stage on the gold texts and write features + tags."""
+    from rich.progress import track
+
+    from ..build import load_pipeline
+    from ..components.spans.features import FeatureVocab, first_words_of
+    from ..evaluate.brat import read_brat_folder
+    from .data import make_examples, save_examples, training_docs
+
+    try:
+        train_docs = training_docs(read_brat_folder(train_gold), every)
+        dev_docs = read_brat_folder(dev_gold)
+        nlp = load_pipeline(config, exclude=["stance", "spans"])
+    except ClaimtraceError as err:
+        console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from err
+    if limit:
+        train_docs, dev_docs = train_docs[:limit], dev_docs[:limit]
+    quotes = nlp.get_pipe("quotes")
+    lexicon, first = quotes.cues, first_words_of(" ".join(w) for w in quotes.matcher.according_to)
+    vocab = FeatureVocab()
+    out.mkdir(parents=True, exist_ok=True)
+    for name, docs, grow in (("train", train_docs, True), ("dev", dev_docs, False)):
+        examples = list(track(make_examples(nlp, docs, vocab, lexicon, first, grow),
+                              total=len(docs), description=f"features: {name}",
+                              console=console))
+        save_examples(examples, out / f"{name}.npz")
+        console.print(f"{name}: {len(examples)} articles -> {out / (name + '.npz')}")
+    meta = {"vocab": vocab.to_dict(), "every": every, "spacy_model":
+            nlp.meta.get("claimtrace", {}).get("spacy_model"), "train_articles": len(train_docs)}
+    (out / "vocab.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+
+@app.command("train")
+def train_model(
+    data: Path = typer.Option(DATA_DIR, "--data", help="Folder written by `claimtrace spans "
+                              "data`."),
+    out: Path = typer.Option(Path("models/spans"), "--out", help="Model folder to write."),
+    epochs: int = typer.Option(12, "--epochs", min=1, help="Most epochs to train."),
+    hidden: int = typer.Option(64, "--hidden", min=8, help="LSTM width per direction."),
+    layers: int = typer.Option(1, "--layers", min=1, help="LSTM layers."),
+    threads: int = typer.Option(1, "--threads", min=1, help="torch threads."),
+) -> None:
+    """Train the tagger on train.npz, keep the epoch with the best content F1 on dev.npz."""
+    from .train import TrainSettings, train
+
+    for name in ("train.npz", "dev.npz", "vocab.json"):
+        if not (data / name).is_file():
+            console.print(f"[red]{ClaimtraceError(Errors.E162, path=str(data), what=name)}[/red]")
+            raise typer.Exit(2)
+    meta = json.loads((data / "vocab.json").read_text(encoding="utf-8"))
+    settings = TrainSettings(epochs=epochs, hidden=hidden, layers=layers, threads=threads)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = train(data / "train.npz", data / "dev.npz", meta["vocab"], out, settings,
+                    log=console.print)
+    summary_path = out / "training.json"
+    info = json.loads(summary_path.read_text(encoding="utf-8"))
+    info.update({"spacy_model": meta.get("spacy_model"), "held_out_every": meta.get("every"),
+                 "train_articles": meta.get("train_articles")})
+    summary_path.write_text(json.dumps(info, indent=1), encoding="utf-8")
+    console.print(f"best epoch {summary['best_epoch']}: dev {summary['dev']} -> {out}")
