@@ -21,7 +21,6 @@ from pipeline.doccano.client import AFTER_OTHER, AFTER_PULL, AFTER_PUSH, Doccano
 from pipeline.doccano.pages import page_links
 from pipeline.doccano.pull import pull_records, write_jsonl
 from pipeline.doccano.push import PushOptions, push_records, read_records
-from pipeline.doccano.rerun import loader, rerun_added_quotes
 from pipeline.doccano.state import PushState
 from pipeline.errors import ClaimtraceError, Errors
 
@@ -220,6 +219,8 @@ def pull(
         )
         if rerun:
             with console.status("claims for annotator-added quotes"):
+                from pipeline.doccano.rerun import loader, rerun_added_quotes  # imports spaCy
+
                 added = rerun_added_quotes(records, loader(config))
             if added:
                 report.reviews["rerun"] += added

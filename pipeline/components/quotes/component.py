@@ -7,7 +7,7 @@ here. Attribution then gives each candidate a speaker and decides, once, which a
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ...docutils import next_token, trim
+from ...docutils import is_line_break, next_token, trim
 from ...extensions import register_extensions, write_candidates
 from ...resources import parse_cue_lexicon, parse_word_list
 from ...types import CueKind, Quote, QuoteType
@@ -16,7 +16,11 @@ from ..settings import fraction, resource, whole
 from ..structure import DocIndex, QuotedSpan
 from . import filters
 from .content import according_to_content, noun_clause, reported_clause, whole_quotes
-from .cues import CueMatcher, is_inverted
+from .cues import OPEN_ENDINGS, CueMatcher, ending, is_inverted
+
+# At most this many tokens between a quote and the next one its inverted cue leads into
+# ('“A,” she said, clapping. “B.”').
+MAX_CUE_GAP = 6
 
 DEFAULTS = {
     "cue_verbs": "resources:cue_verbs.tsv",
@@ -154,7 +158,24 @@ class QuoteFinder(ResourceComponent):
             return Quote(id="", content=span, type=QuoteType.DIRECT)
         if starts_sentence and has_verb and q.words >= self.min_words_cued:
             return Quote(id="", content=span, type=QuoteType.DIRECT)
+        if q.words and self._after_inverted_cue(q, index):
+            return Quote(id="", content=span, type=QuoteType.DIRECT)
         return None
+
+    def _after_inverted_cue(self, q: QuotedSpan, index: DocIndex) -> bool:
+        """'“Here comes Big Daddy,” she said. “The Donald.”': a quote that opens a sentence
+        right after another quote's inverted cue goes on with its words, however short."""
+        span, doc = q.span, q.span.doc
+        before = [p for p in index.quoted if p.span.end <= span.start]
+        if not before or ending(before[-1].span) not in OPEN_ENDINGS:
+            return False
+        gap = [t for t in doc[before[-1].span.end : span.start] if not t.is_space]
+        if any(is_line_break(t) for t in doc[before[-1].span.end : span.start]):
+            return False
+        first = next((t for t in span if t.is_alpha), None)
+        return (0 < len(gap) <= MAX_CUE_GAP and gap[-1].text in (".", ",")
+                and any(self.matcher.is_cue(t) for t in gap)
+                and first is not None and first.text[0].isupper())
 
     def _cued(self, q: QuotedSpan, cue: Span, how: CueKind, clause: Span | None,
               index: DocIndex) -> Quote | None:

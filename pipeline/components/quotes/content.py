@@ -77,6 +77,48 @@ def without_aside(span: Span, in_marks: list[bool], marks: frozenset[str] = ASID
     return span
 
 
+def without_dangling_end(span: Span, in_marks: list[bool], reach: int = 6) -> Span:
+    """Finish a phrase the span's last word leads into: a determiner's noun, a preposition's
+    object, a conjunction's conjunct that lie after the span ('… supports the', '… world
+    and') when they end within ``reach`` tokens in the same sentence; else drop such words
+    with the punctuation before them. Such an end is a cut in the middle of a phrase, never a
+    content boundary. Never inside quotes."""
+    doc = span.doc
+
+    def word_end(end: int) -> int:
+        while end > span.start and (doc[end - 1].is_punct or doc[end - 1].is_space) and not (
+                in_marks[end - 1]):
+            end -= 1
+        return end
+
+    end = word_end(span.end)
+    if end - span.start < 2 or in_marks[end - 1]:
+        return span
+    last = doc[end - 1]
+    partner = _partner(last, end)
+    if partner is None:
+        return span
+    right = partner.right_edge.i + 1
+    if right - span.end <= reach and right <= last.sent.end and not any(
+            in_marks[t.i] for t in doc[span.end : right]):
+        return doc[span.start : right]
+    while end - span.start >= 2 and not in_marks[end - 1] and _partner(doc[end - 1], end):
+        end = word_end(end - 1)
+    return doc[span.start : end] if end - span.start >= 2 else span
+
+
+def _partner(tok: Token, end: int) -> Token | None:
+    """The word at or after ``end`` that ``tok`` (a determiner, preposition or conjunction)
+    leads into, or None."""
+    if tok.dep_ == "det" and tok.head.i >= end:
+        return tok.head
+    if tok.dep_ == "prep":
+        return next((c for c in tok.children if c.i >= end), None)
+    if tok.dep_ == "cc":
+        return next((c for c in tok.head.children if c.dep_ == "conj" and c.i >= end), None)
+    return None
+
+
 def noun_clause(noun: Token) -> Span | None:
     """The that-clause a reporting noun holds ("his claim [that the vote was rigged]"): a
     clausal dependent opened by the complementiser "that" (not a relative "that")."""

@@ -41,7 +41,7 @@ DEFAULTS = {
     "outside_bias": 0.0,
     "replace": ["indirect", "mixed"],
     "min_confidence": 0.6,
-    "min_fragment_confidence": 0.5,
+    "min_fragment_confidence": 0.8,
     "own_cue_confidence": 0.3,
     "drop_below": 0.5,
     "max_link_gap": 40,

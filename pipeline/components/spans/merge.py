@@ -19,13 +19,14 @@ stronger (measured on PolNeAR dev, docs/evaluation.md):
 from __future__ import annotations
 
 from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 from spacy.tokens import Doc, Span
 
 from ...types import CueKind, Quote, QuoteType
-from ..quotes.content import DASHES, without_aside
+from ..quotes.content import DASHES, without_aside, without_dangling_end
 from .features import LABELS
 from .link import Attribution, Chunk, span
 
@@ -42,7 +43,7 @@ class MergeSettings:
     replace: tuple[str, ...] = ("indirect", "mixed")
     min_confidence: float = 0.6
     drop_below: float = 0.5  # drop a lone indirect rule candidate if P(inside) is below
-    min_fragment_confidence: float = 0.5  # of several fragments, keep those this sure
+    min_fragment_confidence: float = 0.8  # of several fragments, keep those this sure
     own_cue_confidence: float = 0.3  # the tagger's cue replaces a disagreeing rule cue
 
 
@@ -104,7 +105,7 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
                 dropped.update(r for r in hits[k] if r != best)
             continue
         r = hits[k][0]
-        if (str(rules[r].type) in settings.replace or _extends(att, rules[r].content)) and (
+        if (str(rules[r].type) in settings.replace or _extends(att, rules[r])) and (
                 r not in replaced):
             replaced[r] = att
     out: list[Candidate] = []
@@ -141,9 +142,16 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
         # speaker of another cue, does not apply to it then
         other_cue = cue is not None and att.cue is not None and not _overlaps(cue, att.cue)
         source = None if rule.type == QuoteType.DIRECT and other_cue else span(doc, att.source)
-        for piece in pieces:
-            out.append(Candidate(Quote(id="", content=piece, type=type_, cue=cue, how=how),
-                                 source=source, group=group))
+        runs = _runs(pieces, cue, rules)
+        for k, (run, own) in enumerate(runs):
+            if own is not None:  # '“A,” she said, adding that B': B is its own attribution
+                group += 1
+                cue, how, source = own.cue, own.how, None
+            if len(runs) > 1:
+                type_ = quote_type(run, in_marks)
+            for piece in run:
+                out.append(Candidate(Quote(id="", content=piece, type=type_, cue=cue, how=how),
+                                     source=source, group=group))
     for k, att in enumerate(found):
         if k in used or hits[k] or att.cue is None or att.confidence < settings.min_confidence:
             continue
@@ -157,7 +165,35 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
             continue
         group += 1
         out.extend(Candidate(q, source=span(doc, att.source), group=group) for q in quotes)
+    for cand in out:
+        if cand.quote.type != QuoteType.DIRECT:
+            content = without_dangling_end(cand.quote.content, in_marks)
+            if content != cand.quote.content:
+                cand.quote = dataclasses.replace(cand.quote, content=content)
     return _without_overlaps(out)
+
+
+def _runs(pieces: list[Span], cue: Span | None, rules: list[Quote]
+          ) -> list[tuple[list[Span], Quote | None]]:
+    """The pieces of one tagged attribution, split where a rule candidate's cue (another
+    than the attribution's) lies between two pieces and the rules give the later piece to it
+    ('“A,” she said, adding that B': the tagger ran two attributions of one speaker
+    together). Each run after the first comes with that rule candidate."""
+    runs: list[tuple[list[Span], Quote | None]] = [([pieces[0]], None)] if pieces else []
+    for before, piece in zip(pieces, pieces[1:], strict=False):
+        own = next((r for r in rules if r.cue is not None
+                    and not (cue is not None and _spans_overlap(r.cue, cue))
+                    and before.end <= r.cue.start and r.cue.end <= piece.start
+                    and _spans_overlap(r.content, piece)), None)
+        if own is None:
+            runs[-1][0].append(piece)
+        else:
+            runs.append(([piece], own))
+    return runs
+
+
+def _spans_overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _tagged_cue(doc: Doc, att: Attribution) -> tuple[Span, CueKind]:
@@ -192,11 +228,19 @@ def _pieces(doc: Doc, att: Attribution, settings: MergeSettings,
     return [p for p in pieces if any(t.pos_ in CONTENT_POS for t in p)]
 
 
-def _extends(att: Attribution, content: Span) -> bool:
-    """One tagged fragment holds all of ``content`` and words before it: the tagger extends a
-    quote to the clause that leads into it ('Kaine “has a passion …”' is a mixed
-    attribution, not the direct quote alone)."""
-    return any(c.start < content.start and content.end <= c.end for c in att.contents)
+def _extends(att: Attribution, rule: Quote) -> bool:
+    """One tagged fragment holds all of the rule's content and words before it: the tagger
+    extends a quote to the clause that leads into it ('Kaine “has a passion …”' is a mixed
+    attribution, not the direct quote alone). Not when those words hold the speaker of the
+    rule's cue ('The plan was described by the mayor as “…”')."""
+    content = rule.content
+    speaker = set()
+    if rule.cue is not None:
+        for child in rule.cue.root.children:
+            if child.dep_ == "agent":
+                speaker.update(t.i for t in child.subtree)
+    return any(c.start < content.start and content.end <= c.end
+               and not speaker & set(range(c.start, content.start)) for c in att.contents)
 
 
 def _drop_lone(rule: Quote, probs: np.ndarray, settings: MergeSettings) -> bool:
