@@ -43,6 +43,14 @@ CASES = [
         ],
     ),
     (
+        "continuation-short",
+        "“Here comes the flood,” said Ken Obi, pointing. “Run.”",
+        [
+            ("direct", "Here comes the flood", "Ken Obi", "inverted_subject"),
+            ("direct", "Run", "Ken Obi", "continuation"),
+        ],
+    ),
+    (
         "pronoun-next-paragraph",
         "Maria Gonzalez, a nurse at the city clinic, described the night.\nShe adds:\n"
         "“Nobody slept for two days in a row.”",

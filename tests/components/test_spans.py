@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from handmade import indexed, make_doc
 
+from pipeline.components.quotes.content import without_dangling_end
 from pipeline.components.spans.features import (
     FEATURES,
     LABELS,
@@ -44,6 +45,24 @@ EXTENDED = [
     ("passion", 4, "dobj", "NOUN", "NN", "passion"),
     ("”", 4, "punct", "PUNCT", "''", "”"),
     (".", 1, "punct", "PUNCT", ".", "."),
+]
+
+# "Ann Lee said taxes rise , adding that fees fall in the spring ." : two cues of one speaker
+ADDING = [
+    ("Ann", 1, "compound", "PROPN", "NNP", "Ann"),
+    ("Lee", 2, "nsubj", "PROPN", "NNP", "Lee"),
+    ("said", 2, "ROOT", "VERB", "VBD", "say"),
+    ("taxes", 4, "nsubj", "NOUN", "NNS", "tax"),
+    ("rise", 2, "ccomp", "VERB", "VBP", "rise"),
+    (",", 2, "punct", "PUNCT", ",", ","),
+    ("adding", 2, "advcl", "VERB", "VBG", "add"),
+    ("that", 9, "mark", "SCONJ", "IN", "that"),
+    ("fees", 9, "nsubj", "NOUN", "NNS", "fee"),
+    ("fall", 6, "ccomp", "VERB", "VBP", "fall"),
+    ("in", 9, "prep", "ADP", "IN", "in"),
+    ("the", 12, "det", "DET", "DT", "the"),
+    ("spring", 10, "pobj", "NOUN", "NN", "spring"),
+    (".", 2, "punct", "PUNCT", ".", "."),
 ]
 
 B_C, I_C, B_Q, B_S, I_S = (LABELS.index(x) for x in ("B-C", "I-C", "B-Q", "B-S", "I-S"))
@@ -129,6 +148,27 @@ def test_merge_leaves_rule_candidates_of_the_taggers_own_cue_split():
     out = merge(doc, [first, second], [att], _probs(np.zeros(len(doc), int)),
                 [False] * len(doc), MergeSettings())
     assert [c.quote.content.text for c in out] == ["that taxes", "would rise"]
+
+
+def test_merge_splits_a_tagged_attribution_where_another_cue_of_the_rules_comes_between():
+    doc = indexed(make_doc(ADDING))
+    first = _rule(doc, 3, 5, QuoteType.INDIRECT)
+    second = _rule(doc, 7, 13, QuoteType.INDIRECT, cue=(6, 7))
+    att = Attribution([Chunk(3, 5, 0.9), Chunk(7, 13, 0.9)], Chunk(2, 3, 0.9), Chunk(0, 2, 0.9))
+    out = merge(doc, [first, second], [att], _probs(np.zeros(len(doc), int)),
+                [False] * len(doc), MergeSettings())
+    assert [(c.quote.content.text, c.quote.cue.text) for c in out] == [
+        ("taxes rise", "said"), ("that fees fall in the spring", "adding")]
+    assert out[0].group != out[1].group and out[0].source.text == "Ann Lee"
+    assert out[1].source is None
+
+
+def test_a_content_cut_after_a_determiner_or_preposition_ends_its_phrase_or_drops_it():
+    doc = indexed(make_doc(ADDING))
+    no_marks = [False] * len(doc)
+    assert without_dangling_end(doc[7:12], no_marks).text == "that fees fall in the spring"
+    assert without_dangling_end(doc[7:12], no_marks, reach=0).text == "that fees fall"
+    assert without_dangling_end(doc[7:10], no_marks).text == "that fees fall"
 
 
 def test_merge_drops_a_lone_indirect_candidate_the_tagger_puts_outside():

@@ -13,13 +13,17 @@ stronger (measured on PolNeAR dev, docs/evaluation.md):
   reaches ``min_confidence`` and the rules' filters (scare quotes, terms, titles, cues
   that report nobody) do not reject them;
 - rule candidates the tagger does not see stay, except indirect ones whose words the
-  tagger confidently puts outside any attribution (``drop_below``).
+  tagger confidently puts outside any attribution (``drop_below``);
+- a tagged attribution whose pieces another rule cue separates ('“A,” she said, adding that
+  B') is split there, each part with its own cue;
+- a reported content that ends in the middle of a phrase ('… in the') is finished or cut back
+  (``without_dangling_end``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -143,7 +147,7 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
         other_cue = cue is not None and att.cue is not None and not _overlaps(cue, att.cue)
         source = None if rule.type == QuoteType.DIRECT and other_cue else span(doc, att.source)
         runs = _runs(pieces, cue, rules)
-        for k, (run, own) in enumerate(runs):
+        for run, own in runs:
             if own is not None:  # '“A,” she said, adding that B': B is its own attribution
                 group += 1
                 cue, how, source = own.cue, own.how, None
