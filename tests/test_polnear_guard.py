@@ -2,7 +2,8 @@
 below what the pipeline has reached. Raise the thresholds as the pipeline improves.
 
 Reached (claimtrace evaluate --gold ../shared/data/polnear/dev --format brat):
-quotes with marks F1@0.3 0.903, speaker accuracy 0.911, all attributions F1@0.3 0.741.
+quotes with marks F1@0.3 0.943, speaker accuracy 0.930, all attributions F1@0.3 0.805,
+indirect recall@0.3 0.662.
 """
 
 import pytest
@@ -12,7 +13,8 @@ from typer.testing import CliRunner
 from pipeline.cli import app
 from pipeline.paths import SHARED_DIR
 
-GUARD = {"--min-quoted-f1": "0.90", "--min-speaker-acc": "0.91", "--min-all-f1": "0.74"}
+GUARD = {"--min-quoted-f1": "0.94", "--min-speaker-acc": "0.93", "--min-all-f1": "0.80",
+         "--min-indirect-recall": "0.66"}
 
 
 @pytest.mark.slow
