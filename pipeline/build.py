@@ -77,6 +77,23 @@ def load_pipeline(
     return nlp
 
 
+def config_file(config_path: str | Path) -> Path | None:
+    """The .cfg behind ``config_path``: the file itself, a saved pipeline folder's config.cfg,
+    or, for the default path outside a checkout or a package name, the installed pipeline
+    package's config.cfg; None when there is none."""
+    path = resolve(config_path)
+    if path.is_file():
+        return path
+    if path.is_dir() and (path / "config.cfg").is_file():
+        return path / "config.cfg"
+    name = str(config_path)
+    if name == DEFAULT_CONFIG and spacy.util.is_package(PACKAGE_NAME):
+        name = PACKAGE_NAME
+    if spacy.util.is_package(name):
+        return next(iter(sorted(spacy.util.get_package_path(name).glob("*/config.cfg"))), None)
+    return None
+
+
 def load_saved(name: str | Path, overrides: dict[str, Any] | None = None) -> Language:
     """``spacy.load`` of a saved pipeline folder or package, with config overrides. Its
     ``nlp.meta["claimtrace"]`` (config hash, model) is the one it was saved with; an override

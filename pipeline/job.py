@@ -173,10 +173,10 @@ def _stance_components(config: str, overrides: dict[str, Any]) -> tuple[list[str
     import spacy
     from confection import ConfigValidationError
 
-    from .paths import resolve
+    from .build import config_file
 
-    path = resolve(config)
-    if not path.is_file():
+    path = config_file(config)
+    if path is None:
         raise ClaimtraceError(Errors.E101, path=str(config))
     try:
         cfg = spacy.util.load_config(path, overrides=overrides, interpolate=True)

@@ -54,7 +54,8 @@ def test_evaluate_command_prints_every_row_side_by_side(tmp_path):
         assert name in result.output, name
     data = json.loads(out.read_text())
     rows = data["sets"]
-    assert len(rows) == 9  # 6 sets + the challenge set + two "+ relevance gate" rows
+    # 6 sets + the challenge set + "+ relevance gate" rows for the 3-class sets and the challenge
+    assert len(rows) == 10
     gated = next(row for name, row in rows.items() if name.endswith("+ relevance gate"))
     assert 0.5 < gated["gate"]["labelled_kept"] <= 1 and 0 <= gated["gate"]["neutral_gated"] <= 1
     assert set(data["challenge"]) == {"model", "model + gate"}
