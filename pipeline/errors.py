@@ -185,7 +185,8 @@ class Errors:
                      "the shared data lives in ../shared/data.")
     E202 = ErrorCode("E202", "Stance model folder {path!r} could not be loaded: {detail}.",
                      "Point [components.stance] model at a folder holding weights.safetensors or "
-                     "adapter_config.json (e.g. models/stance), or retrain with `claimtrace stance train`.")
+                     "adapter_config.json (e.g. models/stance), or retrain with "
+                     "`claimtrace stance train`.")
     E203 = ErrorCode("E203", "Line {line} of {name!r} is not valid JSON ({detail}).",
                      "Each line must be an object like {{\"target\": ..., \"text\": ...}}; "
                      "the other lines were still scored.")

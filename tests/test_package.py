@@ -55,4 +55,5 @@ def test_built_wheels_work_in_a_fresh_virtualenv(nlp, tmp_path):
                           env=env).stdout.strip().splitlines()[-1])
     assert out["pipes"] == nlp.pipe_names
     assert Path(out["code"]).is_relative_to(venv)  # the installed code, not the checkout
-    assert Path(out["model"]).is_relative_to(venv) and (Path(out["model"]) / "weights.safetensors").is_file()
+    assert Path(out["model"]).is_relative_to(venv)
+    assert (Path(out["model"]) / "weights.safetensors").is_file()
