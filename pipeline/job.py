@@ -207,8 +207,9 @@ def plan_run(opts: JobOptions, reader: InputReader, reporter: Reporter) -> RunSp
         if any(key.startswith(f"components.{n}.") for n in exclude):
             reporter.say(f"note: --set {key} is not checked: the stance component is left out "
                          "of this run (no stance targets)")
+    path = resolve(opts.config)  # a package name (the installed pipeline) is passed on as is
     return RunSpec(
-        config=str(resolve(opts.config)),
+        config=str(path) if path.exists() else opts.config,
         overrides_json=json.dumps(overrides, sort_keys=True),
         config_name=opts.config,
         targets=tuple(t.strip() for t in opts.targets),

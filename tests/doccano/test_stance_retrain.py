@@ -19,8 +19,9 @@ from .helpers import annotator, confirm, pull, push, set_stance, stance_examples
 from .records import article
 
 pytestmark = [pytest.mark.doccano, pytest.mark.slow]
-TOPIC = 1065  # a Claim Stance topic held out of the shipped model's training (configs/stance.cfg)
-DEV_TOPICS = [442, 621, 803, 881, 942, 987, 1065]
+# An IBM ArgKP dev topic (never trained on) where the shipped model is weakest: held-out macro-F1
+# 0.76 against 0.87-0.97 on the other three dev topics.
+TARGET = "We should abandon the use of school uniform"
 CORRECTED = 50
 PER_ARTICLE = 10
 
@@ -50,9 +51,9 @@ def _macro_f1(model_dir, examples: list[dict]) -> float:
 def test_confirmed_labels_on_a_new_target_raise_its_score(doccano_server, api, project_name,
                                                            tmp_path):
     require_shared(DEBATER)
-    topic = [e for e in debater.claim_stance_examples(DEBATER, DEV_TOPICS, "dev")
-             if int(e["topic"]) == TOPIC]
-    target = topic[0]["target"]
+    topic = [e for e in debater.argkp_examples(DEBATER, "dev", key_points=False)
+             if e["target"] == TARGET]
+    target = TARGET
     corrected, held_out = topic[:CORRECTED], topic[CORRECTED:]
     assert len(held_out) >= 20
 

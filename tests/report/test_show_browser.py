@@ -160,6 +160,7 @@ def test_edge_cases_render_safely(tmp_path):
         assert labels == ["T1 favor 0.91", "T1 against 0.66", "T1 against 0.55"]
         # A quote without stance still gets its tooltip.
         element = driver.find_element(By.ID, "d1-Q1")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         ActionChains(driver).move_to_element(element).perform()
         shown, text = tip(driver)
-        assert shown and "Kim Su" in text and "no stance scored" in text
+        assert shown and "Kim Su" in text and "no stance scored" in text, (shown, text)
