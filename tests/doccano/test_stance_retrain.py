@@ -54,7 +54,10 @@ def test_confirmed_labels_on_a_new_target_raise_its_score(doccano_server, api, p
     topic = [e for e in debater.argkp_examples(DEBATER, "dev", key_points=False)
              if e["target"] == TARGET]
     target = TARGET
-    corrected, held_out = topic[:CORRECTED], topic[CORRECTED:]
+    # ArgKP lists a topic's arguments by stance: take half of each side, as annotators would see
+    by_label = [[e for e in topic if e["label"] == label] for label in (0, 1)]
+    corrected = [e for side in by_label for e in side[: CORRECTED // 2]]
+    held_out = [e for side in by_label for e in side[CORRECTED // 2:]]
     assert len(held_out) >= 20
 
     push(api, _records(corrected, target), project_name, tmp_path / "state")
