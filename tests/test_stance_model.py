@@ -199,3 +199,12 @@ def test_the_speaker_is_not_an_actor_of_their_own_claim(blank_nlp):
     actors = [Actor("A1", "Kim", "PERSON", mentions=[me, kim]),
               Actor("A2", "Seoul", "GPE", mentions=[seoul])]
     assert [(a.id, m.text) for a, m in mentioned_actors(claim, actors)] == [("A2", "Seoul")]
+
+
+def test_shipped_model_files_name_no_machine_paths():
+    """The card and training.json travel with the repository: paths in them are relative."""
+    import re
+
+    for name in ("README.md", "training.json"):
+        text = (MODEL_DIR / name).read_text(encoding="utf-8")
+        assert not re.search(r"(?<![\w.])/(work|tmp|home|root|Users)/", text), name

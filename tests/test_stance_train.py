@@ -73,3 +73,11 @@ def test_bad_config_is_a_coded_error(tmp_path):
     assert result.exit_code == 1 and "E206" in result.output
     result = CliRunner().invoke(app, ["evaluate", "--config", str(tmp_path / "none.cfg")])
     assert result.exit_code == 1 and "E101" in result.output
+
+
+def test_recorded_evaluate_command_leaves_out_the_json_output_path():
+    from pipeline.stance.cli import _reproducing_command
+
+    assert _reproducing_command(["--record", "--json", "/tmp/x.json", "--split", "dev"]) == (
+        "claimtrace stance evaluate --record --split dev")
+    assert _reproducing_command(["--json=/tmp/x.json"]) == "claimtrace stance evaluate"

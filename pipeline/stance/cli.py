@@ -135,8 +135,7 @@ def evaluate(
     if json_out:
         json_out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if record:
-        command = "claimtrace stance evaluate " + " ".join(sys.argv[3:]).strip()
-        record_metrics(result["model"], result, command.strip())
+        record_metrics(result["model"], result, _reproducing_command(sys.argv[3:]))
 
 
 @app.command()
@@ -182,3 +181,17 @@ def predict(
             sink.close()
     if errors:
         raise typer.Exit(1)
+
+
+def _reproducing_command(args: list[str]) -> str:
+    """The evaluate command as recorded in the model card: the options that decide the numbers,
+    without ``--json`` and its path (an output file, often a machine-specific path)."""
+    kept, skip = [], False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--json":
+            skip = True
+        elif not arg.startswith("--json="):
+            kept.append(arg)
+    return " ".join(["claimtrace stance evaluate", *kept])
