@@ -53,11 +53,9 @@ def load_pipeline(
     if path.is_dir() and (path / "config.cfg").is_file():
         return load_saved(path, overrides)
     if not path.is_file():
-        name = str(config_path)
-        if str(config_path) == DEFAULT_CONFIG and spacy.util.is_package(PACKAGE_NAME):
-            name = PACKAGE_NAME
-        if spacy.util.is_package(name):
-            return load_saved(name, overrides)
+        package = installed_package(config_path)
+        if package:
+            return load_saved(package, overrides)
         raise ClaimtraceError(Errors.E101, path=str(config_path))
     config = spacy.util.load_config(path, overrides=overrides or {}, interpolate=False)
     model_name = config["paths"]["spacy_model"]
@@ -86,12 +84,19 @@ def config_file(config_path: str | Path) -> Path | None:
         return path
     if path.is_dir() and (path / "config.cfg").is_file():
         return path / "config.cfg"
+    package = installed_package(config_path)
+    if package:
+        return next(iter(sorted(spacy.util.get_package_path(package).glob("*/config.cfg"))), None)
+    return None
+
+
+def installed_package(config_path: str | Path) -> str | None:
+    """The installed pipeline package a config path that is no file stands for: the name itself,
+    or ``en_claimtrace`` for the default config outside a checkout; None when there is none."""
     name = str(config_path)
     if name == DEFAULT_CONFIG and spacy.util.is_package(PACKAGE_NAME):
-        name = PACKAGE_NAME
-    if spacy.util.is_package(name):
-        return next(iter(sorted(spacy.util.get_package_path(name).glob("*/config.cfg"))), None)
-    return None
+        return PACKAGE_NAME
+    return name if spacy.util.is_package(name) else None
 
 
 def load_saved(name: str | Path, overrides: dict[str, Any] | None = None) -> Language:
