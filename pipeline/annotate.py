@@ -139,7 +139,7 @@ def annotate(
     nlp: Language,
     items: Iterable[Article | InputFailure],
     targets: list[str] | None = None,
-    batch_size: int = 16,
+    batch_size: int = 64,
 ) -> Iterator[dict[str, Any]]:
     """Yield a record (or an error record) for each input item, in order."""
     from .record import provenance_of

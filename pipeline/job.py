@@ -66,7 +66,7 @@ class JobOptions:
     config: str = "configs/default.cfg"
     overrides: list[str] = field(default_factory=list)
     targets: list[str] = field(default_factory=list)
-    batch_size: int = 16
+    batch_size: int = 64
     max_chars: int = DEFAULT_MAX_CHARS
     dask: str = ""
     workers: int | None = None

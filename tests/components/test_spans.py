@@ -257,3 +257,45 @@ def test_numpy_tagger_gives_what_torch_gives_with_the_same_weights():
     tags, probs = tagger.predict(feats)
     assert tags[6] == -1 and (tags[[0, 7, 9]] >= 0).all()
     np.testing.assert_allclose(probs[[0, 1, 2, 3, 4, 5, 7, 8, 9]].sum(1), 1.0, atol=1e-5)
+
+
+def _random_doc(rng, lengths: list[int], width: int = 4) -> DocFeatures:
+    """A document of sequences of ``lengths`` tokens, a whitespace token between each."""
+    n = sum(lengths) + len(lengths)
+    cats = rng.integers(0, 3, size=(n, len(FEATURES)))
+    dense = rng.normal(size=(n, width)).astype(np.float32)
+    starts = np.cumsum([0] + [k + 1 for k in lengths])[:len(lengths)]
+    return DocFeatures(cats, dense, [np.arange(s, s + k) for s, k in zip(starts, lengths,
+                                                                          strict=True)])
+
+
+def test_tagging_documents_together_gives_each_the_result_it_gets_alone():
+    rng = np.random.default_rng(2)
+    tagger = _tagger(rng)
+    docs = [_random_doc(rng, [7, 3]), _random_doc(rng, [12]), _random_doc(rng, []),
+            _random_doc(rng, [1, 9, 4])]
+    together = tagger.predict_many(docs, outside_bias=0.3)
+    for feats, (tags, probs) in zip(docs, together, strict=True):
+        alone_tags, alone_probs = tagger.predict(feats, outside_bias=0.3)
+        assert np.array_equal(tags, alone_tags) and np.array_equal(probs, alone_probs)
+    assert len(together[2][0]) == 0
+
+
+def test_viterbi_finds_the_best_valid_path_of_every_sequence():
+    """Against an exhaustive search over every valid path of short sequences."""
+    import itertools
+
+    rng = np.random.default_rng(3)
+    tagger = _tagger(rng)
+    lengths = [4, 3, 3, 1]
+    logp = np.log(rng.dirichlet(np.ones(len(LABELS)), size=sum(lengths))).astype(np.float32)
+    path = tagger.viterbi(logp, lengths)
+    start = 0
+    for n in lengths:
+        rows = logp[start:start + n]
+        valid = (p for p in itertools.product(range(len(LABELS)), repeat=n)
+                 if tagger.start_penalty[p[0]] == 0
+                 and all(tagger.allowed[a, b] for a, b in zip(p, p[1:], strict=False)))
+        best = max(valid, key=lambda p: sum(rows[t, k] for t, k in enumerate(p)))
+        assert tuple(path[start:start + n]) == best
+        start += n

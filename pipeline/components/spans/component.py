@@ -7,12 +7,14 @@ attribution. The weights (``models/spans``) and the word lists it reads are save
 pipeline by ``nlp.to_disk``."""
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from ...errors import ClaimtraceError, Errors
 from ...extensions import read_candidates, register_extensions, write_candidates
@@ -123,24 +125,41 @@ class SpanFinder(ResourceComponent):
         return self._tagger
 
     def __call__(self, doc: Doc) -> Doc:
-        index = DocIndex(doc)
-        rules = read_candidates(doc)
-        feats = doc_features(doc, self.tagger.vocab, self.lexicon, self.first_words,
-                             index=index)
-        if feats.dense.shape[1] != self.tagger.config["dense_width"]:
-            raise ClaimtraceError(Errors.E161, path=self.model_path,
-                                  trained=f"{self.tagger.config['dense_width']}-wide vectors",
-                                  given=f"{feats.dense.shape[1]}-wide")
-        tags, probs = self.tagger.predict(feats, self.outside_bias)
+        return self._tag([doc])[0]
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Tag ``batch_size`` documents at a time: the tagger steps through all their
+        paragraphs together, which is several times faster than one document at a time."""
+        for docs in minibatch(stream, size=batch_size):
+            yield from self._tag(list(docs))
+
+    def _tag(self, docs: list[Doc]) -> list[Doc]:
+        indexes = [DocIndex(doc) for doc in docs]
+        feats = [doc_features(doc, self.tagger.vocab, self.lexicon, self.first_words,
+                              index=index) for doc, index in zip(docs, indexes, strict=True)]
+        width = self.tagger.config["dense_width"]
+        for f in feats:
+            if f.dense.shape[1] != width:
+                raise ClaimtraceError(Errors.E161, path=self.model_path,
+                                      trained=f"{width}-wide vectors",
+                                      given=f"{f.dense.shape[1]}-wide")
+        tagged = self.tagger.predict_many(feats, self.outside_bias)
+        for doc, index, (tags, probs) in zip(docs, indexes, tagged, strict=True):
+            self._merge(doc, index, tags, probs)
+        return docs
+
+    def _merge(self, doc: Doc, index: DocIndex, tags: np.ndarray, probs: np.ndarray) -> None:
+        """Link the tagged spans into attributions and combine them with the rules'."""
         found = link(doc, index, chunks(tags, probs, "C"), chunks(tags, probs, "Q"),
                      chunks(tags, probs, "S"), self.max_link_gap)
+
         def rejected(quote: Quote) -> bool:
             return not_a_quotation(quote, index.in_marks, self.title_cues, self.min_words_cued,
                                    self.max_title_tokens)
 
-        merged = merge(doc, rules, found, probs, index.in_marks, self.settings, rejected)
+        merged = merge(doc, read_candidates(doc), found, probs, index.in_marks, self.settings,
+                       rejected)
         write_candidates(doc, [c.quote for c in merged], [(c.source, c.group) for c in merged])
-        return doc
 
     # --- saving: word lists (ResourceComponent) plus the tagger's weights ------------------
     def to_bytes(self, *, exclude: tuple = ()) -> bytes:

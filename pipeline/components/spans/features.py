@@ -98,12 +98,12 @@ def shape(text: str, is_punct: bool, like_num: bool, is_title: bool, is_upper: b
     return "lower"
 
 
-def governors(heads: np.ndarray, deps: list[str], is_cue: np.ndarray) -> list[str]:
-    """Per token, the relation under which the nearest cue word above it (at most
-    ``GOVERNOR_STEPS`` up the parse) reaches it ("ccomp", "nsubj", ...), "self" for a cue
-    word, "none" when no cue word is near above."""
+def governor_codes(heads: np.ndarray, is_cue: np.ndarray) -> np.ndarray:
+    """Per token, the index of the child through which the nearest cue word above it (at
+    most ``GOVERNOR_STEPS`` up the parse) reaches it; -2 for a cue word itself, -1 when no
+    cue word is near above."""
     n = len(heads)
-    out = np.full(n, -1, dtype=np.int64)  # index of the child on the path, -2: self
+    out = np.full(n, -1, dtype=np.int64)
     out[is_cue] = -2
     child = np.arange(n)
     node = heads.copy()
@@ -114,7 +114,14 @@ def governors(heads: np.ndarray, deps: list[str], is_cue: np.ndarray) -> list[st
         out[hit] = child[hit]
         open_ = moving & ~hit
         child, node = node, heads[node]
-    return ["self" if k == -2 else "none" if k == -1 else deps[k] for k in out]
+    return out
+
+
+def governors(heads: np.ndarray, deps: list[str], is_cue: np.ndarray) -> list[str]:
+    """Per token, the relation under which the nearest cue word above it reaches it
+    ("ccomp", "nsubj", ...), "self" for a cue word, "none" when no cue word is near above."""
+    return ["self" if k == -2 else "none" if k == -1 else deps[k]
+            for k in governor_codes(heads, is_cue)]
 
 
 def sequences(doc: Doc, index: DocIndex, is_space: np.ndarray,
@@ -138,11 +145,35 @@ def sequences(doc: Doc, index: DocIndex, is_space: np.ndarray,
     return out
 
 
+def rule_columns(doc: Doc, n: int) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
+    """The rule stage's candidates as two token columns: BIO of each candidate's content
+    type ("B-direct", "I-indirect", "O") and how its cue was found ("O" outside cues), as
+    names and per-token indices into them."""
+    rule_names, cue_names = ["O"], ["O"]
+    rule = np.zeros(n, dtype=np.int64)
+    cue = np.zeros(n, dtype=np.int64)
+
+    def code(names: list[str], name: str) -> int:
+        if name not in names:
+            names.append(name)
+        return names.index(name)
+
+    for cand in read_candidates(doc):
+        start, end = cand.content.start, cand.content.end
+        if end > start:
+            rule[start:end] = code(rule_names, f"I-{cand.type}")
+            rule[start] = code(rule_names, f"B-{cand.type}")
+        if cand.cue is not None:
+            cue[cand.cue.start:cand.cue.end] = code(cue_names, str(cand.how or "cue"))
+    return rule_names, rule, cue_names, cue
+
+
 def doc_features(doc: Doc, vocab: FeatureVocab, lexicon: CueLexicon,
                  first_words: frozenset[str], grow: bool = False,
                  index: DocIndex | None = None) -> DocFeatures:
     """Features of every token of ``doc`` (after the quotes component). ``grow`` adds unseen
-    values to ``vocab`` (training only)."""
+    values to ``vocab`` (training only). Each feature is computed once per distinct value
+    in the document and spread to the tokens with numpy."""
     index = index or DocIndex(doc)
     n = len(doc)
     arr = doc.to_array([DEP, POS, ENT_TYPE, LEMMA, LOWER, ORTH, HEAD, IS_SPACE, SENT_START])
@@ -150,42 +181,49 @@ def doc_features(doc: Doc, vocab: FeatureVocab, lexicon: CueLexicon,
     heads = np.arange(n) + arr[:, 6].astype(np.int64)
     is_space = arr[:, 7].astype(bool)
     sent_start = arr[:, 8].astype(np.int64) == 1
+    cats = np.zeros((n, len(FEATURES)), dtype=np.int64)
 
-    def by_value(column: np.ndarray, text_of) -> list[str]:
-        values, inverse = np.unique(column, return_inverse=True)
-        names = [text_of(v) for v in values]
-        return [names[k] for k in inverse.reshape(-1)]
+    def encode(name: str, names: list[str], inverse: np.ndarray) -> np.ndarray:
+        """Vocabulary ids of ``names[inverse]`` (one name per distinct value)."""
+        inverse = inverse.reshape(-1)
+        ids = np.zeros(len(names), dtype=np.int64)
+        for i in np.unique(inverse).tolist():
+            ids[i] = vocab.ids(name, names[i], grow)
+        return ids[inverse]
 
-    deps = by_value(arr[:, 0], lambda h: strings[int(h)].lower())
-    pos = by_value(arr[:, 1], lambda p: POS_NAMES.get(int(p), ""))
-    ents = by_value(arr[:, 2], lambda h: strings[int(h)] if h else "O")
-    pairs, inverse = np.unique(arr[:, 3:5], axis=0, return_inverse=True)
+    def column(k: int, text_of) -> tuple[list[str], np.ndarray]:
+        values, inverse = np.unique(arr[:, k], return_inverse=True)
+        return [text_of(v) for v in values], inverse.reshape(-1)
+
+    dep_names, dep_inv = column(0, lambda h: strings[int(h)].lower())
+    cats[:, 0] = encode("dep", dep_names, dep_inv)
+    cats[:, 1] = encode("pos", *column(1, lambda p: POS_NAMES.get(int(p), "")))
+    cats[:, 2] = encode("ent", *column(2, lambda h: strings[int(h)] if h else "O"))
+    pairs, pair_inv = np.unique(arr[:, 3:5], axis=0, return_inverse=True)
     pair_kinds = [lexicon_kind(strings[int(lemma)].lower(), strings[int(lower)], lexicon,
                                first_words) for lemma, lower in pairs]
-    kinds = [pair_kinds[k] for k in inverse.reshape(-1)]
-    is_cue = np.array([is_cue_kind(k) for k in kinds], dtype=bool)
+    pair_inv = pair_inv.reshape(-1)
+    cats[:, 3] = encode("lex", pair_kinds, pair_inv)
+    is_cue = np.array([is_cue_kind(k) for k in pair_kinds], dtype=bool)[pair_inv]
+    gov_names = ["self", "none", *dep_names]
+    gov_codes = governor_codes(heads, is_cue)  # -2 self, -1 none, else the child's index
+    gov_inv = np.where(gov_codes == -2, 0, np.where(gov_codes == -1, 1, 0))
+    gov_inv[gov_codes >= 0] = 2 + dep_inv[gov_codes[gov_codes >= 0]]
+    cats[:, 4] = encode("gov", gov_names, gov_inv)
 
     def lex_shape(orth: int) -> str:
         lex = doc.vocab[int(orth)]
         return shape(lex.orth_, lex.is_punct, lex.like_num, lex.is_title, lex.is_upper)
 
-    shapes = by_value(arr[:, 5], lex_shape)
-    rule = ["O"] * n
-    rulecue = ["O"] * n
-    for cand in read_candidates(doc):
-        for i in range(cand.content.start, cand.content.end):
-            rule[i] = f"{'B' if i == cand.content.start else 'I'}-{cand.type}"
-        if cand.cue is not None:
-            for i in range(cand.cue.start, cand.cue.end):
-                rulecue[i] = str(cand.how or "cue")
-    marks = ["space" if is_space[i] else "mark" if shapes[i] == "quote" else
-             "in" if index.in_marks[i] else "out" for i in range(n)]
-    columns = (deps, pos, ents, kinds, governors(heads, deps, is_cue), rule, rulecue, marks,
-               shapes)
-    cats = np.zeros((n, len(FEATURES)), dtype=np.int64)
-    for k, (name, values) in enumerate(zip(FEATURES, columns, strict=False)):
-        ids = {v: vocab.ids(name, v, grow) for v in set(values)}
-        cats[:, k] = [ids[v] for v in values]
+    shape_names, shape_inv = column(5, lex_shape)
+    rule_names, rule_inv, cue_names, cue_inv = rule_columns(doc, n)
+    cats[:, 5] = encode("rule", rule_names, rule_inv)
+    cats[:, 6] = encode("rulecue", cue_names, cue_inv)
+    is_quote = np.array([s == "quote" for s in shape_names], dtype=bool)[shape_inv]
+    in_marks = np.asarray(index.in_marks, dtype=bool)
+    marks = np.where(is_space, 0, np.where(is_quote, 1, np.where(in_marks, 2, 3)))
+    cats[:, 7] = encode("marks", ["space", "mark", "in", "out"], marks)
+    cats[:, 8] = encode("shape", shape_names, shape_inv)
     # the word itself, by its lemma's (stable) spaCy hash: 4,096 buckets, no vocabulary
     cats[:, FEATURES.index("lemma")] = (arr[:, 3] % np.uint64(HASHED["lemma"])).astype(
         np.int64) + 1

@@ -32,7 +32,8 @@ def allowed_transitions(labels: tuple[str, ...]) -> np.ndarray:
 
 
 class SpanTagger:
-    """Weights and settings of a trained tagger; ``predict`` tags one document."""
+    """Weights and settings of a trained tagger; ``predict`` tags one document,
+    ``predict_many`` several at once."""
 
     def __init__(self, config: dict, weights: dict[str, np.ndarray]) -> None:
         self.config = config
@@ -79,76 +80,66 @@ class SpanTagger:
         x = _mm(np.concatenate(parts, axis=1), self._t("proj.weight")) + self.w["proj.bias"]
         return np.maximum(x, 0.0)
 
-    def _bilstm(self, x: np.ndarray, fwd_at: tuple[np.ndarray, np.ndarray],
-                bwd_at: tuple[np.ndarray, np.ndarray], shape: tuple[int, int],
+    def _bilstm(self, x: np.ndarray, fwd_at: np.ndarray, bwd_at: np.ndarray,
                 active: np.ndarray, layer: int) -> np.ndarray:
-        """Both directions of one LSTM layer, stepped together (one product per step with a
-        block-diagonal recurrent matrix). ``x`` holds one row per real token; ``fwd_at`` and
-        ``bwd_at`` (sequence row, time step) place them in the padded batch of ``shape``,
-        sorted by length (longest first), so ``active[t]`` sequences run at step t. Returns
-        [forward | backward] hidden states, one row per real token."""
+        """Both directions of one LSTM layer, stepped together. ``x`` holds one row per real
+        token; the sequences are sorted by length (longest first), so ``active[t]``
+        sequences run at step t, and the rows of step t are packed together: ``fwd_at`` and
+        ``bwd_at`` give each token's packed row in the forward and backward direction.
+        Returns [forward | backward] hidden states, one row per real token."""
         names = (f"l{layer}", f"l{layer}_reverse")
-        w_hh = self._recurrent(layer)
-        hidden = w_hh.shape[0] // 2
-        batch, steps = shape
-        xw = np.zeros((steps, batch, 2, 4 * hidden), dtype=np.float32)  # time-major
-        for d, (name, (rows, times)) in enumerate(zip(names, (fwd_at, bwd_at), strict=True)):
+        hidden = self.w[f"lstm.weight_hh_{names[0]}"].shape[1]
+        scale = np.full((4, hidden), 0.5, dtype=np.float32)
+        scale[2] = 1.0  # sigmoid(x) = (tanh(x/2) + 1) / 2 for the i, f, o gates
+        scale = scale.reshape(-1)
+        xw = np.empty((2, len(x), 4 * hidden), dtype=np.float32)
+        w_hh = []
+        for d, (name, at) in enumerate(zip(names, (fwd_at, bwd_at), strict=True)):
             bias = self.w[f"lstm.bias_ih_{name}"] + self.w[f"lstm.bias_hh_{name}"]
-            xw[times, rows, d] = _mm(x, self._t(f"lstm.weight_ih_{name}")) + bias
-        scale = np.full((2, 4, hidden), 0.5, dtype=np.float32)
-        scale[:, 2] = 1.0  # sigmoid(x) = (tanh(x/2) + 1) / 2 for the i, f, o gates
-        xw = xw.reshape(steps, batch, 8 * hidden) * scale.reshape(-1)
-        w_hh = w_hh * scale.reshape(-1)
-        h = np.zeros((batch, 2 * hidden), dtype=np.float32)
-        c = np.zeros((batch, 2, hidden), dtype=np.float32)
-        out = np.zeros((steps, batch, 2 * hidden), dtype=np.float32)
-        for t in range(steps):
-            k = int(active[t])
-            act = _mm(h[:k], w_hh)
-            act += xw[t, :k]
-            np.tanh(act, out=act)
-            act = act.reshape(k, 2, 4, hidden)
-            gate = act * 0.5 + 0.5
-            ck = c[:k]
-            ck *= gate[:, :, 1]
-            ck += gate[:, :, 0] * act[:, :, 2]
-            hk = out[t, :k].reshape(k, 2, hidden)
+            xw[d, at] = (_mm(x, self._t(f"lstm.weight_ih_{name}")) + bias) * scale
+            w_hh.append(self._t(f"lstm.weight_hh_{name}") * scale)
+        width = int(active[0])
+        h = np.zeros((2, width, hidden), dtype=np.float32)
+        c = np.zeros((2, width, hidden), dtype=np.float32)
+        act = np.empty((2, width, 4 * hidden), dtype=np.float32)
+        out = np.empty((2, len(x), hidden), dtype=np.float32)
+        start = 0
+        for k in active.tolist():
+            step = act[:, :k]
+            for d in (0, 1):
+                _OPS.gemm(h[d, :k], w_hh[d], out=step[d])
+            step += xw[:, start:start + k]
+            np.tanh(step, out=step)
+            gates = step.reshape(2, k, 4, hidden)
+            sig = gates * 0.5 + 0.5
+            ck = c[:, :k]
+            ck *= sig[:, :, 1]
+            ck += sig[:, :, 0] * gates[:, :, 2]
+            hk = out[:, start:start + k]
             np.tanh(ck, out=hk)
-            hk *= gate[:, :, 3]
-            h[:k] = out[t, :k]
-        (rows_f, times_f), (rows_b, times_b) = fwd_at, bwd_at
-        return np.concatenate([out[times_f, rows_f, :hidden], out[times_b, rows_b, hidden:]],
-                              axis=1)
-
-    def _recurrent(self, layer: int) -> np.ndarray:
-        """[h_fwd | h_bwd] @ this = the recurrent part of both directions' gates."""
-        key = f"recurrent.{layer}"
-        if key not in self._cache:
-            fwd, bwd = (self._t(f"lstm.weight_hh_l{layer}{s}") for s in ("", "_reverse"))
-            hidden = fwd.shape[0]
-            block = np.zeros((2 * hidden, 8 * hidden), dtype=np.float32)
-            block[:hidden, : 4 * hidden] = fwd
-            block[hidden:, 4 * hidden :] = bwd
-            self._cache[key] = block
-        return self._cache[key]
+            hk *= sig[:, :, 3]
+            h[:, :k] = hk
+            start += k
+        return np.concatenate([out[0, fwd_at], out[1, bwd_at]], axis=1)
 
     def log_probs(self, feats: DocFeatures) -> tuple[np.ndarray, list[np.ndarray]]:
         """Log-probabilities of every label, one row per token of ``feats.sequences`` (in
-        their order, concatenated), and those sequences."""
+        their order, longest first, concatenated), and those sequences."""
         seqs = feats.sequences
         order = np.argsort([-len(s) for s in seqs], kind="stable")
         lengths = np.array([len(seqs[b]) for b in order], dtype=np.int64)
         steps = int(lengths[0])
         active = (lengths[None, :] > np.arange(steps)[:, None]).sum(axis=1)
-        rows = np.concatenate([np.full(n, r) for r, n in enumerate(lengths)])
-        times = np.concatenate([np.arange(n) for n in lengths])
-        back = np.concatenate([np.arange(n)[::-1] for n in lengths])
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        starts = np.cumsum(lengths) - lengths
+        times = np.arange(int(lengths.sum())) - np.repeat(starts, lengths)
+        back = np.repeat(lengths, lengths) - 1 - times
         tokens = np.concatenate([seqs[b] for b in order])
-        fwd_at, bwd_at = (rows, times), (rows, back)
+        step_start = np.cumsum(active) - active  # packed row of each step's first sequence
+        fwd_at, bwd_at = step_start[times] + rows, step_start[back] + rows
         x = self._inputs(feats)[tokens]
-        shape = (len(seqs), steps)
         for layer in range(self.layers):
-            x = self._bilstm(x, fwd_at, bwd_at, shape, active, layer)
+            x = self._bilstm(x, fwd_at, bwd_at, active, layer)
         logits = _mm(x, self._t("out.weight")) + self.w["out.bias"]
         logits -= logits.max(axis=1, keepdims=True)
         logp = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
@@ -160,25 +151,41 @@ class SpanTagger:
         """Per token of the doc: the decoded label id (-1 for whitespace) and the
         probability of each label (zeros for whitespace). ``outside_bias`` is subtracted from
         the log-probability of "O" before decoding (> 0: more spans are tagged)."""
-        n = feats.cats.shape[0]
+        return self.predict_many([feats], outside_bias)[0]
+
+    def predict_many(self, docs: list[DocFeatures], outside_bias: float = 0.0
+                     ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``predict`` for several documents in one pass: their sequences are stepped
+        through the LSTM together (far fewer, larger steps). Every sequence is computed on
+        its own rows, so a document's result does not depend on the others."""
+        sizes = [f.cats.shape[0] for f in docs]
+        offsets = np.cumsum(sizes) - sizes
+        joined = DocFeatures(
+            cats=np.concatenate([f.cats for f in docs]) if docs else np.zeros((0, 0)),
+            dense=np.concatenate([np.asarray(f.dense, dtype=np.float32) for f in docs])
+            if docs else np.zeros((0, 0), dtype=np.float32),
+            sequences=[s + off for f, off in zip(docs, offsets, strict=True)
+                       for s in f.sequences if len(s)],
+        )
+        n = joined.cats.shape[0]
         tags = np.full(n, -1, dtype=np.int64)
         probs = np.zeros((n, len(self.labels)), dtype=np.float32)
-        if not feats.sequences:
-            return tags, probs
-        logp, seqs = self.log_probs(feats)
-        tokens = np.concatenate(seqs)
-        probs[tokens] = np.exp(logp)
-        if outside_bias:
-            logp = logp.copy()
-            logp[:, self.labels.index("O")] -= outside_bias
-        tags[tokens] = self.viterbi(logp, [len(s) for s in seqs])
-        return tags, probs
+        if joined.sequences:
+            logp, seqs = self.log_probs(joined)
+            tokens = np.concatenate(seqs)
+            probs[tokens] = np.exp(logp)
+            if outside_bias:
+                logp = logp.copy()
+                logp[:, self.labels.index("O")] -= outside_bias
+            tags[tokens] = self.viterbi(logp, [len(s) for s in seqs])
+        return [(tags[off:off + size], probs[off:off + size])
+                for off, size in zip(offsets, sizes, strict=True)]
 
     def viterbi(self, logp: np.ndarray, lengths: list[int]) -> np.ndarray:
         """Best valid tag path of each sequence; ``logp`` holds the sequences one after
         another (longest first), ``lengths`` their lengths."""
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        lengths_arr = np.asarray(lengths)
+        lengths_arr = np.asarray(lengths, dtype=np.int64)
+        starts = np.cumsum(lengths_arr) - lengths_arr
         batch, steps, n_labels = len(lengths), int(lengths_arr.max()), logp.shape[1]
         score = logp[starts] + self.start_penalty
         back = np.zeros((steps, batch, n_labels), dtype=np.int64)
@@ -188,13 +195,13 @@ class SpanTagger:
             back[t, :k] = cand.argmax(axis=1)
             score[:k] = cand.max(axis=1) + logp[starts[:k] + t]
         path = np.zeros(len(logp), dtype=np.int64)
-        for b in range(batch):
-            last = int(score[b].argmax())
-            base = starts[b]
-            path[base + lengths[b] - 1] = last
-            for t in range(lengths[b] - 1, 0, -1):
-                last = int(back[t, b, last])
-                path[base + t - 1] = last
+        label = score.argmax(axis=1)
+        path[starts + lengths_arr - 1] = label
+        # walk back: sequence b is active at step t while t < its length (longest first)
+        for t in range(steps - 1, 0, -1):
+            k = int((lengths_arr > t).sum())
+            label[:k] = back[t, np.arange(k), label[:k]]
+            path[starts[:k] + t - 1] = label[:k]
         return path
 
 
