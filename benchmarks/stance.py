@@ -68,13 +68,14 @@ def load_texts(copies: int) -> list[str]:
     return texts * copies
 
 
-def words_per_s(nlp, texts: list[str], repeat: int) -> tuple[float, int]:
+def words_per_s(nlp, texts: list[str], repeat: int, docs_per_batch: int) -> tuple[float, int]:
     """Median words/s of ``nlp.pipe`` over ``texts`` and the number of claims seen."""
     words = sum(len(t.split()) for t in texts)
     times, claims = [], 0
     for _ in range(repeat):
         started = time.perf_counter()
-        claims = sum(len(doc._.claims or []) for doc in nlp.pipe(texts, batch_size=16))
+        claims = sum(len(doc._.claims or [])
+                     for doc in nlp.pipe(texts, batch_size=docs_per_batch))
         times.append(time.perf_counter() - started)
     return words / sorted(times)[len(times) // 2], claims
 
@@ -94,21 +95,24 @@ def polnear_texts(limit: int) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))[:limit]]
 
 
-def bench_pipeline(nlp, texts: list[str], targets: list[str], repeat: int, bf16: str) -> dict:
-    """Extraction alone, then the default stance settings and two variants, on one pipeline."""
+def bench_pipeline(nlp, texts: list[str], targets: list[str], repeat: int, bf16: str,
+                   docs_per_batch: int, stance_batch: int | None) -> dict:
+    """Extraction alone, then the default stance settings and three variants, on one
+    pipeline; ``stance_batch`` replaces the config's pairs per forward pass."""
     from pipeline.stance import component  # noqa: F401  (registers claimtrace_stance)
 
     if "stance" in nlp.pipe_names:
         nlp.remove_pipe("stance")
-    base_wps, n_claims = words_per_s(nlp, texts, repeat)
+    base_wps, n_claims = words_per_s(nlp, texts, repeat, docs_per_batch)
     out = {"extraction_words_per_s": base_wps, "claims": n_claims, "targets": targets,
            "words": sum(len(t.split()) for t in texts), "variants": {}}
     for name, extra in VARIANTS.items():
         nlp.add_pipe("claimtrace_stance", name="stance", last=True,
-                     config={"targets": targets, "bf16": bf16, **extra})
+                     config={"targets": targets, "bf16": bf16, **extra,
+                             **({"batch_size": stance_batch} if stance_batch else {})})
         stance = nlp.get_pipe("stance")
         stance.classifier, stance.gate, stance.first_pass  # load outside the timing  # noqa: B018
-        wps, _ = words_per_s(nlp, texts, repeat)
+        wps, _ = words_per_s(nlp, texts, repeat, docs_per_batch)
         out["variants"][name] = {"words_per_s": wps, "ratio": wps / base_wps}
         nlp.remove_pipe("stance")
     default = out["variants"][DEFAULT]
@@ -153,6 +157,11 @@ def main() -> None:
     parser.add_argument("--polnear", type=int, default=20,
                         help="PolNeAR dev articles in the second corpus (0 = skip it)")
     parser.add_argument("--bf16", default="auto", help="pipeline stance bf16: auto/true/false")
+    parser.add_argument("--docs-per-batch", type=int, default=64,
+                        help="documents per nlp.pipe batch (64: claimtrace annotate's default "
+                             "--batch-size)")
+    parser.add_argument("--stance-batch", type=int, default=None,
+                        help="pipeline stance pairs per forward pass (default: the config's)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
 
@@ -170,7 +179,8 @@ def main() -> None:
         if not texts:
             print(f"{name}: no texts (../shared missing?), skipped")
             continue
-        result["pipeline"][name] = bench_pipeline(nlp, texts, targets, args.repeat, args.bf16)
+        result["pipeline"][name] = bench_pipeline(nlp, texts, targets, args.repeat, args.bf16,
+                                                  args.docs_per_batch, args.stance_batch)
         print_pipeline(name, result["pipeline"][name])
     result["dev_quality"] = dev_quality()
     if args.json:
