@@ -98,23 +98,36 @@ def polnear_texts(limit: int) -> list[str]:
 def bench_pipeline(nlp, texts: list[str], targets: list[str], repeat: int, bf16: str,
                    docs_per_batch: int, stance_batch: int | None) -> dict:
     """Extraction alone, then the default stance settings and three variants, on one
-    pipeline; ``stance_batch`` replaces the config's pairs per forward pass."""
+    pipeline; ``stance_batch`` replaces the config's pairs per forward pass. Every round
+    times extraction alone and each variant once, so a machine that speeds up or slows down
+    during the run moves both sides of each ratio; medians over ``repeat`` rounds."""
     from pipeline.stance import component  # noqa: F401  (registers claimtrace_stance)
 
     if "stance" in nlp.pipe_names:
         nlp.remove_pipe("stance")
-    base_wps, n_claims = words_per_s(nlp, texts, repeat, docs_per_batch)
+    extra_config = {"batch_size": stance_batch} if stance_batch else {}
+    times: dict[str | None, list[float]] = {None: [], **{name: [] for name in VARIANTS}}
+    n_claims = 0
+    for _ in range(repeat):
+        wps, n_claims = words_per_s(nlp, texts, 1, docs_per_batch)
+        times[None].append(wps)
+        for name, extra in VARIANTS.items():
+            nlp.add_pipe("claimtrace_stance", name="stance", last=True,
+                         config={"targets": targets, "bf16": bf16, **extra, **extra_config})
+            stance = nlp.get_pipe("stance")
+            stance.classifier, stance.gate, stance.first_pass  # load outside the timing  # noqa: B018
+            times[name].append(words_per_s(nlp, texts, 1, docs_per_batch)[0])
+            nlp.remove_pipe("stance")
+
+    def median(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    base_wps = median(times[None])
     out = {"extraction_words_per_s": base_wps, "claims": n_claims, "targets": targets,
            "words": sum(len(t.split()) for t in texts), "variants": {}}
-    for name, extra in VARIANTS.items():
-        nlp.add_pipe("claimtrace_stance", name="stance", last=True,
-                     config={"targets": targets, "bf16": bf16, **extra,
-                             **({"batch_size": stance_batch} if stance_batch else {})})
-        stance = nlp.get_pipe("stance")
-        stance.classifier, stance.gate, stance.first_pass  # load outside the timing  # noqa: B018
-        wps, _ = words_per_s(nlp, texts, repeat, docs_per_batch)
+    for name in VARIANTS:
+        wps = median(times[name])
         out["variants"][name] = {"words_per_s": wps, "ratio": wps / base_wps}
-        nlp.remove_pipe("stance")
     default = out["variants"][DEFAULT]
     out["with_stance_words_per_s"], out["ratio"] = default["words_per_s"], default["ratio"]
     return out

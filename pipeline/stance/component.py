@@ -50,7 +50,7 @@ GATE, FIRST_PASS, CROSS_ENCODER = "gate", "first-pass", "cross-encoder"
     "claimtrace_stance",
     assigns=["doc._.stance"],
     requires=["doc._.claims", "doc._.actors"],
-    default_config={"targets": [], "model": "models/stance", "batch_size": 8,
+    default_config={"targets": [], "model": "models/stance", "batch_size": 16,
                     "actor_stance": True, "threads": 0, "bf16": "auto",
                     "relevance_threshold": DEFAULT_THRESHOLD, "relevance_model": BASE_PACKAGE,
                     "first_pass": True, "context": False},
@@ -111,7 +111,7 @@ class StanceComponent:
     """Scores every claim of a doc; results go to ``doc._.stance`` (read through
     ``doc._.claims``: ``Claim.stance``, ``Claim.actor_stance``)."""
 
-    def __init__(self, targets: list[str], model: str = "models/stance", batch_size: int = 8,
+    def __init__(self, targets: list[str], model: str = "models/stance", batch_size: int = 16,
                  actor_stance: bool = True, threads: int = 0, bf16: bool | str = "auto",
                  relevance_threshold: float | None = DEFAULT_THRESHOLD,
                  relevance_model: str = BASE_PACKAGE, first_pass: bool = True,
