@@ -28,7 +28,7 @@ class RelevanceGate:
     """Mean-pooled, L2-normalised sentence embeddings and their cosine similarities."""
 
     def __init__(self, tokenizer, model: torch.nn.Module, bf16: bool = False,
-                 max_length: int = 128, batch_size: int = 8) -> None:
+                 max_length: int = 128, batch_size: int = 16) -> None:
         self.tokenizer = tokenizer
         self.model = model.eval()
         self.bf16 = bf16
