@@ -169,9 +169,10 @@ class QuoteFinder(ResourceComponent):
         before = [p for p in index.quoted if p.span.end <= span.start]
         if not before or ending(before[-1].span) not in OPEN_ENDINGS:
             return False
-        gap = [t for t in doc[before[-1].span.end : span.start] if not t.is_space]
-        if any(is_line_break(t) for t in doc[before[-1].span.end : span.start]):
+        between = doc[before[-1].span.end : span.start]
+        if any(is_line_break(t) for t in between):
             return False
+        gap = [t for t in between if not t.is_space]
         first = next((t for t in span if t.is_alpha), None)
         return (0 < len(gap) <= MAX_CUE_GAP and gap[-1].text in (".", ",")
                 and any(self.matcher.is_cue(t) for t in gap)

@@ -71,8 +71,8 @@ def quote_type(pieces: list[Span], in_marks: list[bool]) -> QuoteType:
     return QuoteType.MIXED if any(inside) else QuoteType.INDIRECT
 
 
-def _overlaps(a: Span, chunk: Chunk) -> bool:
-    return a.start < chunk.end and chunk.start < a.end
+def _overlaps(a: Span | Chunk, b: Span | Chunk) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndarray,
@@ -186,18 +186,14 @@ def _runs(pieces: list[Span], cue: Span | None, rules: list[Quote]
     runs: list[tuple[list[Span], Quote | None]] = [([pieces[0]], None)] if pieces else []
     for before, piece in zip(pieces, pieces[1:], strict=False):
         own = next((r for r in rules if r.cue is not None
-                    and not (cue is not None and _spans_overlap(r.cue, cue))
+                    and not (cue is not None and _overlaps(r.cue, cue))
                     and before.end <= r.cue.start and r.cue.end <= piece.start
-                    and _spans_overlap(r.content, piece)), None)
+                    and _overlaps(r.content, piece)), None)
         if own is None:
             runs[-1][0].append(piece)
         else:
             runs.append(([piece], own))
     return runs
-
-
-def _spans_overlap(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def _tagged_cue(doc: Doc, att: Attribution) -> tuple[Span, CueKind]:

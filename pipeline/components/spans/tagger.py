@@ -158,12 +158,13 @@ class SpanTagger:
         """``predict`` for several documents in one pass: their sequences are stepped
         through the LSTM together (far fewer, larger steps). Every sequence is computed on
         its own rows, so a document's result does not depend on the others."""
+        if not docs:
+            return []
         sizes = [f.cats.shape[0] for f in docs]
         offsets = np.cumsum(sizes) - sizes
         joined = DocFeatures(
-            cats=np.concatenate([f.cats for f in docs]) if docs else np.zeros((0, 0)),
-            dense=np.concatenate([np.asarray(f.dense, dtype=np.float32) for f in docs])
-            if docs else np.zeros((0, 0), dtype=np.float32),
+            cats=np.concatenate([f.cats for f in docs]),
+            dense=np.concatenate([np.asarray(f.dense, dtype=np.float32) for f in docs]),
             sequences=[s + off for f, off in zip(docs, offsets, strict=True)
                        for s in f.sequences if len(s)],
         )
