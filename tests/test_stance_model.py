@@ -95,6 +95,25 @@ def test_bf16_and_fp32_agree(model):
         assert max(abs(x - y) for x, y in zip(a, b, strict=True)) < 0.05
 
 
+def test_scores_are_those_of_plain_autocast_in_inference_mode(model):
+    """``inference_context`` (no_grad, so autocast casts the weights once per call) changes
+    the speed, not one bit of the arithmetic."""
+    import torch
+
+    from pipeline.stance.model import _length_batches
+
+    pairs = [{"task": "stance", "target": t, "text": x} for t, x, _ in STANCE_PAIRS] * 3
+    before, model.bf16 = model.bf16, True
+    expected = torch.zeros(len(pairs), 3)
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+        for idx, batch in _length_batches(model.tokenizer, pairs, model.max_length, 4):
+            expected[idx] = model.model(**batch).logits.float()[: len(idx)]
+    try:
+        assert torch.equal(model.logits(pairs, 4), expected)
+    finally:
+        model.bf16 = before
+
+
 def _doc_with_claims(nlp, text: str, claim_words: list[tuple[int, int]]):
     doc = nlp(text)
     doc._.claims = [Claim(id=f"C{i + 1}", span=doc[a:b], quote_id="Q1", type="direct")

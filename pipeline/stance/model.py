@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +80,20 @@ def use_bf16(setting: bool | str) -> bool:
     return bool(setting)
 
 
+@contextlib.contextmanager
+def inference_context(bf16: bool) -> Iterator[None]:
+    """No gradients, and bf16 autocast when ``bf16``. ``no_grad`` rather than
+    ``inference_mode``: under inference mode autocast casts every weight to bf16 again on each
+    forward pass (about 8 ms of a 16-row MiniLM pass here), under ``no_grad`` once per context.
+    The arithmetic is the same either way."""
+    with torch.no_grad():
+        if bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                yield
+        else:
+            yield
+
+
 def set_threads(threads: int | None) -> None:
     """Respect the worker count: torch intra-op threads (0/None keeps torch's default)."""
     if threads and threads > 0:
@@ -129,10 +143,8 @@ class StanceModel:
         """Raw logits (n x 3), in order, computed in fixed-shape batches of ``batch_size`` rows
         (see ``_length_batches``): an example's result does not depend on its neighbours."""
         out = torch.zeros(len(examples), 3)
-        autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16
-                    else contextlib.nullcontext())
         self.model.eval()
-        with torch.inference_mode(), autocast:
+        with inference_context(self.bf16):
             for idx, batch in _length_batches(self.tokenizer, examples, self.max_length,
                                               batch_size):
                 out[idx] = self.model(**batch).logits.float()[: len(idx)]

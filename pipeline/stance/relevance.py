@@ -10,7 +10,6 @@ was chosen on dev (docs/stance.md, "Relevance gate").
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -19,7 +18,13 @@ import torch
 
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.stance.config import DEFAULT_RELEVANCE_THRESHOLD as DEFAULT_THRESHOLD
-from pipeline.stance.model import BASE_PACKAGE, base_model_path, set_threads, use_bf16
+from pipeline.stance.model import (
+    BASE_PACKAGE,
+    base_model_path,
+    inference_context,
+    set_threads,
+    use_bf16,
+)
 
 __all__ = ["DEFAULT_THRESHOLD", "RelevanceGate", "load_gate"]
 
@@ -52,9 +57,7 @@ class RelevanceGate:
         buckets: dict[int, list[int]] = {}
         for i, enc in enumerate(encoded):
             buckets.setdefault(-(-len(enc["input_ids"]) // 8) * 8, []).append(i)
-        autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16
-                    else contextlib.nullcontext())
-        with torch.inference_mode(), autocast:
+        with inference_context(self.bf16):
             for length, idx in sorted(buckets.items()):
                 for lo in range(0, len(idx), self.batch_size):
                     part = idx[lo: lo + self.batch_size]
