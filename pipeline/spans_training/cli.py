@@ -72,6 +72,10 @@ def train_model(
     hidden: int = typer.Option(64, "--hidden", min=8, help="LSTM width per direction."),
     layers: int = typer.Option(1, "--layers", min=1, help="LSTM layers."),
     threads: int = typer.Option(1, "--threads", min=1, help="torch threads."),
+    patience: int = typer.Option(3, "--patience", min=1,
+                                 help="Stop after this many epochs without a better dev "
+                                      "content F1."),
+    seed: int = typer.Option(13, "--seed", help="Random seed (initialisation and order)."),
 ) -> None:
     """Train the tagger on train.npz, keep the epoch with the best content F1 on dev.npz."""
     from .train import TrainSettings, train
@@ -81,7 +85,8 @@ def train_model(
             console.print(f"[red]{ClaimtraceError(Errors.E162, path=str(data), what=name)}[/red]")
             raise typer.Exit(2)
     meta = json.loads((data / "vocab.json").read_text(encoding="utf-8"))
-    settings = TrainSettings(epochs=epochs, hidden=hidden, layers=layers, threads=threads)
+    settings = TrainSettings(epochs=epochs, hidden=hidden, layers=layers, threads=threads,
+                             patience=patience, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     summary = train(data / "train.npz", data / "dev.npz", meta["vocab"], out, settings,
                     log=console.print)
