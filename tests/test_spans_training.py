@@ -56,10 +56,11 @@ def test_spans_data_and_train_make_a_model_the_pipeline_runs_with(tmp_path):
         assert all(arrays[k].dtype.kind in "iuf" for k in arrays.files)  # numbers, no text
         assert arrays["tags"].max() > 0  # some content, cue or source tags
     result = runner.invoke(app, ["spans", "train", "--data", str(data), "--out", str(model),
-                                 "--epochs", "1"])
+                                 "--epochs", "1", "--patience", "2", "--seed", "5"])
     assert result.exit_code == 0, result.output
     facts = json.loads((model / "training.json").read_text(encoding="utf-8"))
     assert facts["train_articles"] == 3 and facts["best_epoch"] == 1
+    assert facts["settings"]["patience"] == 2 and facts["settings"]["seed"] == 5
     nlp = load_pipeline(overrides={"components.spans.model": str(model)}, exclude=["stance"])
     doc = nlp("Ann Lee said that taxes would rise next year.")
     assert doc._.quotes is not None
