@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 import spacy
 import stance_helpers  # noqa: F401  (sets the offline environment first)
+import torch
 from stance_helpers import doc_with_claim_texts
 from typer.testing import CliRunner
 
@@ -18,7 +19,7 @@ from pipeline.record import doc_to_record, validate_record
 from pipeline.stance.cli import app
 from pipeline.stance.component import StanceComponent, mentioned_actors
 from pipeline.stance.firstpass import FILE as FIRST_PASS
-from pipeline.stance.model import WEIGHTS_FILE, load_model
+from pipeline.stance.model import WEIGHTS_FILE, _length_batches, load_model
 from pipeline.types import Actor, Claim, Quote, QuoteType, Resolution, Speaker
 
 MODEL_DIR = REPO_ROOT / "models" / "stance"
@@ -98,16 +99,12 @@ def test_bf16_and_fp32_agree(model):
 def test_scores_are_those_of_plain_autocast_in_inference_mode(model):
     """``inference_context`` (no_grad, so autocast casts the weights once per call) changes
     the speed, not one bit of the arithmetic."""
-    import torch
-
-    from pipeline.stance.model import _length_batches
-
     pairs = [{"task": "stance", "target": t, "text": x} for t, x, _ in STANCE_PAIRS] * 3
-    before, model.bf16 = model.bf16, True
     expected = torch.zeros(len(pairs), 3)
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
         for idx, batch in _length_batches(model.tokenizer, pairs, model.max_length, 4):
             expected[idx] = model.model(**batch).logits.float()[: len(idx)]
+    before, model.bf16 = model.bf16, True
     try:
         assert torch.equal(model.logits(pairs, 4), expected)
     finally:
