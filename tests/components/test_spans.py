@@ -65,6 +65,18 @@ ADDING = [
     (".", 2, "punct", "PUNCT", ".", "."),
 ]
 
+# "Taxes will rise , argues the mayor ." : the source after its cue
+ARGUES = [
+    ("Taxes", 2, "nsubj", "NOUN", "NNS", "tax"),
+    ("will", 2, "aux", "AUX", "MD", "will"),
+    ("rise", 4, "ccomp", "VERB", "VB", "rise"),
+    (",", 4, "punct", "PUNCT", ",", ","),
+    ("argues", 4, "ROOT", "VERB", "VBZ", "argue"),
+    ("the", 6, "det", "DET", "DT", "the"),
+    ("mayor", 4, "nsubj", "NOUN", "NN", "mayor"),
+    (".", 4, "punct", "PUNCT", ".", "."),
+]
+
 B_C, I_C, B_Q, B_S, I_S = (LABELS.index(x) for x in ("B-C", "I-C", "B-Q", "B-S", "I-S"))
 
 
@@ -127,6 +139,18 @@ def test_merge_keeps_a_direct_quote_unless_the_tagger_extends_it_to_a_mixed_one(
     (extended,) = merge(doc, [rule], [wider], probs, marks, MergeSettings())
     assert extended.quote.content.text == "he “has a passion”"
     assert extended.quote.type is QuoteType.MIXED
+
+
+def test_merge_never_takes_the_subject_of_a_cue_after_it_as_content():
+    doc = indexed(make_doc(ARGUES))
+    no_marks = [False] * len(doc)
+    probs = _probs(np.zeros(len(doc), int))
+    rule = _rule(doc, 0, 3, QuoteType.INDIRECT, cue=(4, 5))
+    tagged = Attribution([Chunk(0, 3, 0.9), Chunk(5, 7, 0.9)], Chunk(4, 5, 0.9))
+    (cand,) = merge(doc, [rule], [tagged], probs, no_marks, MergeSettings())
+    assert cand.quote.content.text == "Taxes will rise" and cand.quote.cue.text == "argues"
+    source_only = Attribution([Chunk(5, 7, 0.9)], Chunk(4, 5, 0.9))
+    assert merge(doc, [], [source_only], probs, no_marks, MergeSettings()) == []
 
 
 def test_merge_adds_a_sure_tagger_only_attribution_that_the_filters_accept():

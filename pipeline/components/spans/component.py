@@ -29,6 +29,7 @@ from .features import doc_features, first_words_of
 from .link import chunks, link
 from .merge import MergeSettings, merge
 from .tagger import CONFIG, WEIGHTS, SpanTagger
+from .wordvectors import WordVectors
 
 DEFAULTS = {
     "model": "models/spans",
@@ -133,10 +134,18 @@ class SpanFinder(ResourceComponent):
         for docs in minibatch(stream, size=batch_size):
             yield from self._tag(list(docs))
 
+    @property
+    def word_vectors(self) -> WordVectors | None:
+        """The static word vectors the tagger was trained with (None: trained without)."""
+        wanted = self.tagger.config.get("word_vectors")
+        return WordVectors.from_package(wanted["base"]) if wanted else None
+
     def _tag(self, docs: list[Doc]) -> list[Doc]:
         indexes = [DocIndex(doc) for doc in docs]
+        vectors = self.word_vectors
         feats = [doc_features(doc, self.tagger.vocab, self.lexicon, self.first_words,
-                              index=index) for doc, index in zip(docs, indexes, strict=True)]
+                              index=index, word_vectors=vectors)
+                 for doc, index in zip(docs, indexes, strict=True)]
         width = self.tagger.config["dense_width"]
         for f in feats:
             if f.dense.shape[1] != width:

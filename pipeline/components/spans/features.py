@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from ...extensions import read_candidates
 from ...resources import CueLexicon
 from ..structure import DocIndex
+from .wordvectors import WordVectors
 
 LABELS = ("O", "B-C", "I-C", "B-Q", "I-Q", "B-S", "I-S")  # content, cue, source as BIO
 FEATURES = ("dep", "pos", "ent", "lex", "gov", "rule", "rulecue", "marks", "shape", "lemma")
@@ -170,10 +171,12 @@ def rule_columns(doc: Doc, n: int) -> tuple[list[str], np.ndarray, list[str], np
 
 def doc_features(doc: Doc, vocab: FeatureVocab, lexicon: CueLexicon,
                  first_words: frozenset[str], grow: bool = False,
-                 index: DocIndex | None = None) -> DocFeatures:
+                 index: DocIndex | None = None,
+                 word_vectors: WordVectors | None = None) -> DocFeatures:
     """Features of every token of ``doc`` (after the quotes component). ``grow`` adds unseen
     values to ``vocab`` (training only). Each feature is computed once per distinct value
-    in the document and spread to the tokens with numpy."""
+    in the document and spread to the tokens with numpy. With ``word_vectors`` each token's
+    static word vector follows the tok2vec vector in ``dense``."""
     index = index or DocIndex(doc)
     n = len(doc)
     arr = doc.to_array([DEP, POS, ENT_TYPE, LEMMA, LOWER, ORTH, HEAD, IS_SPACE, SENT_START])
@@ -230,7 +233,12 @@ def doc_features(doc: Doc, vocab: FeatureVocab, lexicon: CueLexicon,
     dense = doc.tensor if doc.tensor is not None and len(doc.tensor) == n else None
     if dense is None or dense.ndim != 2:
         raise ValueError("doc.tensor is not set: the span tagger needs the spaCy model's tok2vec")
-    return DocFeatures(cats=cats, dense=np.asarray(dense, dtype=np.float32),
+    dense = np.asarray(dense, dtype=np.float32)
+    if word_vectors is not None:
+        lowers, lower_inv = column(4, lambda h: strings[int(h)])
+        lowers = ["" if s.isspace() else s for s in lowers]
+        dense = np.hstack([dense, word_vectors.vectors(lowers)[lower_inv]])
+    return DocFeatures(cats=cats, dense=dense,
                        sequences=sequences(doc, index, is_space, sent_start))
 
 

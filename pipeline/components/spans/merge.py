@@ -17,7 +17,9 @@ stronger (measured on PolNeAR dev, docs/evaluation.md):
 - a tagged attribution whose pieces another rule cue separates ('“A,” she said, adding that
   B') is split there, each part with its own cue;
 - a reported content that ends in the middle of a phrase ('… in the') is finished or cut back
-  (``without_dangling_end``).
+  (``without_dangling_end``);
+- a tagged content fragment after its cue that holds the cue's subject is the source, not
+  content ('A, argues this commentary from the newspaper “B”'), and is left out.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ OUTSIDE = LABELS.index("O")
 # A fragment needs one of these (a lone "the" or "," tagged as content is dropped).
 CONTENT_POS = {"NOUN", "PROPN", "PRON", "VERB", "AUX", "ADJ", "NUM", "ADV", "X", "INTJ"}
 QUOTE_MARKS = frozenset("“”‘’\"")
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})  # a cue's speaker, never its content
 
 
 @dataclass(frozen=True)
@@ -132,16 +135,16 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
             else:
                 out.append(Candidate(rule))
             continue
-        pieces = _pieces(doc, att, settings, in_marks)
+        cue, how = rule.cue, rule.how
+        if str(rule.type) in settings.replace and att.cue is not None and not _same_cue(
+                rule, att) and att.cue.confidence >= settings.own_cue_confidence:
+            cue, how = _tagged_cue(doc, att)  # the tagger is sure of another (outer) cue
+        pieces = _content_only(_pieces(doc, att, settings, in_marks), cue)
         if not pieces:
             out.append(Candidate(rule))
             continue
         group += 1
         type_ = quote_type(pieces, in_marks)
-        cue, how = rule.cue, rule.how
-        if str(rule.type) in settings.replace and att.cue is not None and not _same_cue(
-                rule, att) and att.cue.confidence >= settings.own_cue_confidence:
-            cue, how = _tagged_cue(doc, att)  # the tagger is sure of another (outer) cue
         # a direct quote the tagger extends keeps its cue; the tagged source, which names the
         # speaker of another cue, does not apply to it then
         other_cue = cue is not None and att.cue is not None and not _overlaps(cue, att.cue)
@@ -160,7 +163,7 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
         if k in used or hits[k] or att.cue is None or att.confidence < settings.min_confidence:
             continue
         cue, how = _tagged_cue(doc, att)
-        pieces = _pieces(doc, att, settings, in_marks)
+        pieces = _content_only(_pieces(doc, att, settings, in_marks), cue)
         if not pieces:
             continue
         type_ = quote_type(pieces, in_marks)
@@ -226,6 +229,17 @@ def _pieces(doc: Doc, att: Attribution, settings: MergeSettings,
         parts = sure or [max(parts, key=lambda c: c.confidence)]
     pieces = [without_aside(doc[c.start : c.end], in_marks, DASHES) for c in parts]
     return [p for p in pieces if any(t.pos_ in CONTENT_POS for t in p)]
+
+
+def _content_only(pieces: list[Span], cue: Span | None) -> list[Span]:
+    """Content fragments without one that follows its cue and holds the cue's subject: in
+    "A, argues this commentary from the newspaper “B”" the words after the cue are its source,
+    however sure the tagger is that they are content."""
+    if cue is None:
+        return pieces
+    subjects = [c.i for t in cue for c in t.children if c.dep_ in SUBJECT_DEPS]
+    return [p for p in pieces if not (p.start >= cue.end
+                                      and any(p.start <= i < p.end for i in subjects))]
 
 
 def _extends(att: Attribution, rule: Quote) -> bool:
