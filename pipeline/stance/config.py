@@ -27,6 +27,7 @@ def base_model_path(base: str = BASE_PACKAGE) -> str:
     local = resolve(base)
     return str(local) if local.exists() else base
 
+
 REQUIRED = {
     "paths": ("perspectrum", "newsmtsc", "gold", "output"),
     "model": ("base",),

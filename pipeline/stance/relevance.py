@@ -17,14 +17,9 @@ import numpy as np
 import torch
 
 from pipeline.errors import ClaimtraceError, Errors
+from pipeline.stance.config import BASE_PACKAGE, base_model_path
 from pipeline.stance.config import DEFAULT_RELEVANCE_THRESHOLD as DEFAULT_THRESHOLD
-from pipeline.stance.model import (
-    BASE_PACKAGE,
-    base_model_path,
-    inference_context,
-    set_threads,
-    use_bf16,
-)
+from pipeline.stance.model import inference_context, set_threads, use_bf16
 
 __all__ = ["DEFAULT_THRESHOLD", "RelevanceGate", "load_gate"]
 
