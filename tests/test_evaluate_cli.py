@@ -119,11 +119,14 @@ def test_missing_pred_file_is_E407(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_pipeline_reaches_the_seed_targets(tmp_path: Path):
-    """Regression guard: the issue's numbers for the example article, with the real pipeline."""
+@pytest.mark.parametrize("config", ["configs/default.cfg", "configs/accurate.cfg"])
+def test_pipeline_reaches_the_seed_targets(tmp_path: Path, config: str):
+    """Regression guard: the issue's numbers for the example article, with the real pipeline
+    (the default profile and the accurate one)."""
     seed_gold = REPO_ROOT / "corpus" / "gold" / "seed.jsonl"
     require_shared(REPO_ROOT.parent / "shared" / "seed" / "article.txt")
     result = runner.invoke(cli.app, [
-        "--gold", str(seed_gold), "--no-progress", "--min-quoted-recall-08", "1",
+        "--gold", str(seed_gold), "--no-progress", "--config", config,
+        "--min-quoted-recall-08", "1",
         "--min-name-acc", "1", "--min-indirect-recall", "1", "--max-negatives", "0"])
     assert result.exit_code == 0, result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import typer
 from rich.console import Console
 
@@ -83,8 +84,19 @@ def train_model(
                                  help="Stop after this many epochs without a better dev "
                                       "content F1."),
     seed: int = typer.Option(13, "--seed", help="Random seed (initialisation and order)."),
+    teacher: list[Path] = typer.Option([], "--teacher",
+                                       help="A trained tagger folder to learn from "
+                                            "(repeatable): each token's target mixes its gold "
+                                            "tag with the teachers' averaged probabilities."),
+    soft_weight: float = typer.Option(0.5, "--soft-weight", min=0.0, max=1.0,
+                                      help="With --teacher: the teachers' share of the target."),
+    drop_word_vectors: bool = typer.Option(False, "--drop-word-vectors",
+                                           help="On data built with --word-vectors, read only "
+                                                "the tok2vec columns (a tagger as cheap as one "
+                                                "trained without them)."),
 ) -> None:
     """Train the tagger on train.npz, keep the epoch with the best content F1 on dev.npz."""
+    from ..components.spans.tagger import SpanTagger
     from .train import TrainSettings, train
 
     for name in ("train.npz", "dev.npz", "vocab.json"):
@@ -93,13 +105,34 @@ def train_model(
             raise typer.Exit(2)
     meta = json.loads((data / "vocab.json").read_text(encoding="utf-8"))
     settings = TrainSettings(epochs=epochs, hidden=hidden, layers=layers, threads=threads,
-                             patience=patience, seed=seed)
+                             patience=patience, seed=seed, soft_weight=soft_weight)
+    vectors = meta.get("word_vectors")
+    dense_width = None
+    if drop_word_vectors and vectors:
+        with np.load(data / "dev.npz", allow_pickle=False) as arrays:
+            dense_width = int(arrays["dense"].shape[1]) - int(vectors["width"])
+        vectors = None
+    try:
+        teachers = [SpanTagger.from_folder(folder) for folder in teacher]
+        with np.load(data / "dev.npz", allow_pickle=False) as arrays:
+            available = int(arrays["dense"].shape[1])
+        for folder, tagger in zip(teacher, teachers, strict=True):
+            if tagger.config["dense_width"] > available:
+                raise ClaimtraceError(Errors.E161, path=str(folder),
+                                      trained=f"{tagger.config['dense_width']}-wide vectors",
+                                      given=f"{available}-wide (build the data with "
+                                            "--word-vectors)")
+    except ClaimtraceError as err:
+        console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from err
     out.mkdir(parents=True, exist_ok=True)
     summary = train(data / "train.npz", data / "dev.npz", meta["vocab"], out, settings,
-                    log=console.print, word_vectors=meta.get("word_vectors"))
+                    log=console.print, word_vectors=vectors, teachers=teachers or None,
+                    dense_width=dense_width)
     summary_path = out / "training.json"
     info = json.loads(summary_path.read_text(encoding="utf-8"))
     info.update({"spacy_model": meta.get("spacy_model"), "held_out_every": meta.get("every"),
-                 "train_articles": meta.get("train_articles")})
+                 "train_articles": meta.get("train_articles"),
+                 "teachers": [str(folder) for folder in teacher]})
     summary_path.write_text(json.dumps(info, indent=1), encoding="utf-8")
     console.print(f"best epoch {summary['best_epoch']}: dev {summary['dev']} -> {out}")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..components.spans.features import FEATURES, LABELS, DocFeatures, FeatureVocab
-from ..components.spans.tagger import SpanTagger
+from ..components.spans.features import FEATURES, LABELS, DocFeatures, FeatureVocab, translate
+from ..components.spans.tagger import SpanTagger, predict_together
 
 
 @dataclass
@@ -34,6 +34,7 @@ class TrainSettings:
     patience: int = 3
     seed: int = 13
     threads: int = 1
+    soft_weight: float = 0.5  # with teachers: share of the target taken from their probabilities
 
 
 def chunks(tags: np.ndarray, role: str) -> set[tuple[int, int]]:
@@ -93,11 +94,28 @@ def _docs(data: dict[str, np.ndarray]) -> list[tuple[DocFeatures, np.ndarray]]:
     return out
 
 
+def soft_targets(docs: list[tuple[DocFeatures, np.ndarray]], vocab: FeatureVocab,
+                 teachers: list[SpanTagger], batch: int = 32) -> list[np.ndarray]:
+    """The teachers' averaged tag probabilities of every token (one array per document),
+    each teacher reading the data in its own vocabulary and dense width."""
+    out = []
+    for lo in range(0, len(docs), batch):
+        feats = [f for f, _ in docs[lo:lo + batch]]
+        members = [(t, [translate(f, vocab, t.vocab, t.config["dense_width"]) for f in feats])
+                   for t in teachers]
+        out.extend(probs for _, probs in predict_together(members))
+    return out
+
+
 def train(train_path: Path, dev_path: Path, vocab: dict, out_dir: Path,
-          settings: TrainSettings, log=print, word_vectors: dict | None = None) -> dict:
+          settings: TrainSettings, log=print, word_vectors: dict | None = None,
+          teachers: list[SpanTagger] | None = None, dense_width: int | None = None) -> dict:
     """Train, keep the best epoch on dev, write ``out_dir`` (config, weights, training.json).
     ``word_vectors`` (``WordVectors.describe()``) is recorded when the data's dense columns
-    end with static word vectors, so the pipeline computes the same ones."""
+    end with static word vectors, so the pipeline computes the same ones; ``dense_width``
+    reads only the leading dense columns (the tok2vec vector of data built with word vectors).
+    With ``teachers`` (distillation) each token's target mixes its gold tag with the
+    teachers' averaged probabilities (``settings.soft_weight`` of them)."""
     import torch
     from torch import nn
 
@@ -107,6 +125,11 @@ def train(train_path: Path, dev_path: Path, vocab: dict, out_dir: Path,
     vocab_obj = FeatureVocab(vocab)
     train_docs = _docs(_load(train_path))
     dev_docs = _docs(_load(dev_path))
+    soft = soft_targets(train_docs, vocab_obj, teachers) if teachers else None
+    if dense_width is not None:
+        for docs in (train_docs, dev_docs):
+            for k, (feats, tags) in enumerate(docs):
+                docs[k] = (translate(feats, vocab_obj, vocab_obj, dense_width), tags)
     dense_width = train_docs[0][0].dense.shape[1]
 
     class Net(nn.Module):
@@ -134,7 +157,8 @@ def train(train_path: Path, dev_path: Path, vocab: dict, out_dir: Path,
     optim = torch.optim.Adam(net.parameters(), lr=settings.lr)
     schedule = torch.optim.lr_scheduler.ExponentialLR(optim, gamma=settings.lr_decay)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
-    items = [(feats, tags, seq) for feats, tags in train_docs for seq in feats.sequences]
+    items = [(feats, tags, seq, None if soft is None else soft[d])
+             for d, (feats, tags) in enumerate(train_docs) for seq in feats.sequences]
     config = {"labels": list(LABELS), "features": list(FEATURES), "vocab": vocab_obj.to_dict(),
               "dims": list(settings.dims), "proj": settings.proj, "hidden": settings.hidden,
               "layers": settings.layers, "dense_width": dense_width,
@@ -149,11 +173,20 @@ def train(train_path: Path, dev_path: Path, vocab: dict, out_dir: Path,
         total = 0.0
         for b in range(0, len(order), settings.batch_size):
             batch = [items[k] for k in order[b : b + settings.batch_size]]
-            cats, dense, tags, lengths = _pad(batch)
+            cats, dense, tags, lengths, targets = _pad(batch)
             logits = net(torch.from_numpy(cats), torch.from_numpy(dense),
                          torch.from_numpy(lengths))
-            loss = loss_fn(logits.reshape(-1, len(LABELS)),
-                           torch.from_numpy(tags[:, : logits.shape[1]]).reshape(-1))
+            flat = logits.reshape(-1, len(LABELS))
+            gold = torch.from_numpy(tags[:, : logits.shape[1]]).reshape(-1)
+            if targets is None:
+                loss = loss_fn(flat, gold)
+            else:
+                mask = gold >= 0
+                wanted = torch.from_numpy(targets[:, : logits.shape[1]]).reshape(
+                    -1, len(LABELS))[mask]
+                onehot = nn.functional.one_hot(gold[mask], len(LABELS)).float()
+                mixed = settings.soft_weight * wanted + (1 - settings.soft_weight) * onehot
+                loss = -(mixed * torch.log_softmax(flat[mask], -1)).sum(-1).mean()
             optim.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), 5.0)
@@ -191,16 +224,20 @@ def _load(path: Path) -> dict[str, np.ndarray]:
         return {key: data[key] for key in data.files}
 
 
-def _pad(batch) -> tuple[np.ndarray, ...]:
-    lengths = np.array([len(seq) for _, _, seq in batch], dtype=np.int64)
+def _pad(batch) -> tuple:
+    lengths = np.array([len(seq) for _, _, seq, _ in batch], dtype=np.int64)
     steps = int(lengths.max())
     n_feats = batch[0][0].cats.shape[1]
     width = batch[0][0].dense.shape[1]
     cats = np.zeros((len(batch), steps, n_feats), dtype=np.int64)
     dense = np.zeros((len(batch), steps, width), dtype=np.float32)
     tags = np.full((len(batch), steps), -100, dtype=np.int64)
-    for b, (feats, gold, seq) in enumerate(batch):
+    soft = None if batch[0][3] is None else np.zeros((len(batch), steps, len(LABELS)),
+                                                       dtype=np.float32)
+    for b, (feats, gold, seq, probs) in enumerate(batch):
         cats[b, : len(seq)] = feats.cats[seq]
         dense[b, : len(seq)] = feats.dense[seq]
         tags[b, : len(seq)] = gold[seq]
-    return cats, dense, tags, lengths
+        if soft is not None:
+            soft[b, : len(seq)] = probs[seq]
+    return cats, dense, tags, lengths, soft

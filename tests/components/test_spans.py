@@ -13,10 +13,11 @@ from pipeline.components.spans.features import (
     DocFeatures,
     FeatureVocab,
     governors,
+    translate,
 )
 from pipeline.components.spans.link import Attribution, Chunk, chunks, link
 from pipeline.components.spans.merge import MergeSettings, merge, quote_type
-from pipeline.components.spans.tagger import SpanTagger, allowed_transitions
+from pipeline.components.spans.tagger import SpanTagger, allowed_transitions, predict_together
 from pipeline.components.structure import DocIndex
 from pipeline.types import CueKind, Quote, QuoteType
 
@@ -323,3 +324,37 @@ def test_viterbi_finds_the_best_valid_path_of_every_sequence():
         best = max(valid, key=lambda p: sum(rows[t, k] for t, k in enumerate(p)))
         assert tuple(path[start:start + n]) == best
         start += n
+
+
+def test_translate_gives_each_value_its_id_in_the_other_vocabulary_and_the_leading_columns():
+    source = FeatureVocab({name: ["a", "b", "c"] for name in FEATURES})
+    target = FeatureVocab({name: ["c", "a"] for name in FEATURES})  # "b" unknown there
+    cats = np.tile(np.array([[1], [2], [3], [0]]), (1, len(FEATURES)))
+    feats = DocFeatures(cats, np.arange(4 * 5, dtype=np.float32).reshape(4, 5), [np.arange(4)])
+    moved = translate(feats, source, target, 3)
+    lemma = FEATURES.index("lemma")
+    others = [k for k in range(len(FEATURES)) if k != lemma]
+    assert moved.cats[:, others].T.tolist() == [[2, 0, 1, 0]] * len(others)
+    assert moved.cats[:, lemma].tolist() == [1, 2, 3, 0]  # hashed: no vocabulary to map
+    assert moved.dense.tolist() == feats.dense[:, :3].tolist()
+    assert translate(feats, source, source, 5).cats is feats.cats
+    with pytest.raises(ValueError):
+        translate(feats, source, target, 6)
+
+
+def test_an_ensemble_decodes_the_mean_of_its_members_probabilities():
+    rng = np.random.default_rng(4)
+    first, second = _tagger(rng), _tagger(rng, hidden=3)
+    docs = [_random_doc(rng, [6, 2]), _random_doc(rng, [5])]
+    alone = first.predict_many(docs, outside_bias=0.2)
+    for (tags, probs), (tags1, probs1) in zip(
+            predict_together([(first, docs)], outside_bias=0.2), alone, strict=True):
+        assert np.array_equal(tags, tags1) and np.array_equal(probs, probs1)
+    both = predict_together([(first, docs), (second, docs)])
+    for feats, (tags, probs), (_, p1), (_, p2) in zip(docs, both, first.predict_many(docs),
+                                                      second.predict_many(docs), strict=True):
+        np.testing.assert_allclose(probs, (p1 + p2) / 2, atol=1e-6)
+        lengths = [len(s) for s in feats.sequences]
+        order = np.concatenate(sorted(feats.sequences, key=len, reverse=True))
+        expected = first.viterbi(np.log(probs[order]), sorted(lengths, reverse=True))
+        assert np.array_equal(tags[order], expected)

@@ -25,14 +25,15 @@ from ..persist import ResourceComponent
 from ..quotes.filters import not_a_quotation
 from ..settings import fraction, invalid, number, resource, whole
 from ..structure import DocIndex
-from .features import doc_features, first_words_of
+from .features import doc_features, first_words_of, translate
 from .link import chunks, link
 from .merge import MergeSettings, merge
-from .tagger import CONFIG, WEIGHTS, SpanTagger
+from .tagger import CONFIG, WEIGHTS, SpanTagger, predict_together
 from .wordvectors import WordVectors
 
 DEFAULTS = {
     "model": "models/spans",
+    "ensemble": [],
     "cue_verbs": "resources:cue_verbs.tsv",
     "derived_cues": "resources:cue_lexicon.tsv",
     "according_to": "resources:according_to.txt",
@@ -58,8 +59,8 @@ QUOTE_TYPES = ("direct", "indirect", "mixed")
     requires=["doc._.quote_candidates", "doc._.layout", "token.dep", "doc.tensor"],
     default_config=DEFAULTS,
 )
-def make_spans(nlp: Language, name: str, model: str, cue_verbs: str, derived_cues: str,
-               according_to: str, title_cues: str, min_cue_precision: float,
+def make_spans(nlp: Language, name: str, model: str, ensemble: list[str], cue_verbs: str,
+               derived_cues: str, according_to: str, title_cues: str, min_cue_precision: float,
                min_cue_count: int, min_words_cued: int, max_title_tokens: int,
                outside_bias: float, replace: list[str], min_confidence: float,
                min_fragment_confidence: float, own_cue_confidence: float, drop_below: float,
@@ -67,8 +68,11 @@ def make_spans(nlp: Language, name: str, model: str, cue_verbs: str, derived_cue
     register_extensions()
     if not isinstance(replace, list | tuple) or any(r not in QUOTE_TYPES for r in replace):
         raise invalid(name, "replace", replace, f"expected a list of {', '.join(QUOTE_TYPES)}")
+    if not isinstance(ensemble, list | tuple):
+        raise invalid(name, "ensemble", ensemble, "expected a list of tagger folders")
     return SpanFinder(
         model=resource(name, "model", model),
+        ensemble=[resource(name, "ensemble", folder) for folder in ensemble],
         cue_verbs=resource(name, "cue_verbs", cue_verbs),
         derived_cues=resource(name, "derived_cues", derived_cues, optional=True),
         according_to=resource(name, "according_to", according_to),
@@ -95,7 +99,7 @@ class SpanFinder(ResourceComponent):
                  title_cues: str = DEFAULTS["title_cues"], min_cue_precision: float = 0.25,
                  min_cue_count: int = 5, min_words_cued: int = 3, max_title_tokens: int = 12,
                  merge: MergeSettings | None = None, max_link_gap: int = 40,
-                 outside_bias: float = 0.0) -> None:
+                 outside_bias: float = 0.0, ensemble: list[str] | None = None) -> None:
         self.min_cue_precision = min_cue_precision
         self.min_cue_count = min_cue_count
         self.min_words_cued = min_words_cued
@@ -108,6 +112,9 @@ class SpanFinder(ResourceComponent):
         # configured folder that is missing is an error only when a document needs it.
         folder = resolve(model)
         self._tagger = SpanTagger.from_folder(folder) if folder.is_dir() else None
+        self.ensemble_paths = list(ensemble or [])
+        self._ensemble = [SpanTagger.from_folder(resolve(f)) if resolve(f).is_dir() else None
+                          for f in self.ensemble_paths]
         self._read({"cue_verbs": cue_verbs, "derived_cues": derived_cues,
                     "according_to": according_to, "title_cues": title_cues})
 
@@ -134,25 +141,42 @@ class SpanFinder(ResourceComponent):
         for docs in minibatch(stream, size=batch_size):
             yield from self._tag(list(docs))
 
-    @property
-    def word_vectors(self) -> WordVectors | None:
-        """The static word vectors the tagger was trained with (None: trained without)."""
-        wanted = self.tagger.config.get("word_vectors")
-        return WordVectors.from_package(wanted["base"]) if wanted else None
+    def _members(self) -> list[SpanTagger]:
+        """The tagger, then the ensemble's further taggers (their probabilities averaged)."""
+        lead = self.tagger
+        for path, tagger in zip(self.ensemble_paths, self._ensemble, strict=False):
+            if tagger is None:
+                raise ClaimtraceError(Errors.E160, path=str(resolve(path)),
+                                      what=f"{CONFIG} and {WEIGHTS}")
+            if tagger.labels != lead.labels:
+                raise ClaimtraceError(Errors.E161, path=str(path),
+                                      trained=f"the tags {', '.join(tagger.labels)}",
+                                      given=f"the tags {', '.join(lead.labels)}")
+        return [lead, *self._ensemble]
 
     def _tag(self, docs: list[Doc]) -> list[Doc]:
         indexes = [DocIndex(doc) for doc in docs]
-        vectors = self.word_vectors
+        members = self._members()
+        wanted = next((t.config["word_vectors"] for t in members
+                       if t.config.get("word_vectors")), None)
+        vectors = WordVectors.from_package(wanted["base"]) if wanted else None
+        # the features are computed once, in the lead tagger's vocabulary, with word vectors
+        # when any member reads them; each member gets its own view of them
         feats = [doc_features(doc, self.tagger.vocab, self.lexicon, self.first_words,
                               index=index, word_vectors=vectors)
                  for doc, index in zip(docs, indexes, strict=True)]
-        width = self.tagger.config["dense_width"]
-        for f in feats:
-            if f.dense.shape[1] != width:
+        tok2vec = feats[0].dense.shape[1] - (vectors.width if vectors else 0) if feats else 0
+        views = []
+        for tagger in members:
+            width = tagger.config["dense_width"]
+            expected = tok2vec + (vectors.width if tagger.config.get("word_vectors") else 0)
+            if feats and width != expected:
                 raise ClaimtraceError(Errors.E161, path=self.model_path,
                                       trained=f"{width}-wide vectors",
-                                      given=f"{f.dense.shape[1]}-wide")
-        tagged = self.tagger.predict_many(feats, self.outside_bias)
+                                      given=f"{expected}-wide")
+            views.append((tagger, [translate(f, self.tagger.vocab, tagger.vocab, width)
+                                   for f in feats]))
+        tagged = predict_together(views, self.outside_bias)
         for doc, index, (tags, probs) in zip(docs, indexes, tagged, strict=True):
             self._merge(doc, index, tags, probs)
         return docs
@@ -170,18 +194,16 @@ class SpanFinder(ResourceComponent):
                        rejected)
         write_candidates(doc, [c.quote for c in merged], [(c.source, c.group) for c in merged])
 
-    # --- saving: word lists (ResourceComponent) plus the tagger's weights ------------------
+    # --- saving: word lists (ResourceComponent) plus the taggers' weights -----------------
     def to_bytes(self, *, exclude: tuple = ()) -> bytes:
-        weights = {k: v.astype(np.float16).tobytes() for k, v in self.tagger.w.items()}
-        shapes = {k: list(v.shape) for k, v in self.tagger.w.items()}
-        return srsly.msgpack_dumps({"resources": self.resources, "config": self.tagger.config,
-                                    "weights": weights, "shapes": shapes})
+        return srsly.msgpack_dumps({"resources": self.resources,
+                                    **_tagger_message(self.tagger),
+                                    "ensemble": [_tagger_message(t) for t in self._ensemble]})
 
     def from_bytes(self, data: bytes, *, exclude: tuple = ()) -> "SpanFinder":
         msg = srsly.msgpack_loads(data)
-        weights = {k: np.frombuffer(v, dtype=np.float16).reshape(msg["shapes"][k])
-                   for k, v in msg["weights"].items()}
-        self._tagger = SpanTagger(msg["config"], weights)
+        self._tagger = _tagger_from_message(msg)
+        self._ensemble = [_tagger_from_message(m) for m in msg.get("ensemble", [])]
         self.resources = dict(msg["resources"])
         self._load()
         return self
@@ -189,15 +211,35 @@ class SpanFinder(ResourceComponent):
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
         super().to_disk(path, exclude=exclude)
         self.tagger.to_folder(Path(path) / "model")
+        for i, tagger in enumerate(self._ensemble, start=1):
+            tagger.to_folder(Path(path) / f"ensemble-{i}")
 
     def from_disk(self, path: str | Path, *, exclude: tuple = ()) -> "SpanFinder":
         super().from_disk(path, exclude=exclude)
-        folder = Path(path) / "model"
-        for name in (CONFIG, WEIGHTS):
-            if not (folder / name).is_file():
-                raise ClaimtraceError(Errors.E153, path=str(folder), what=name)
-        self._tagger = SpanTagger.from_folder(folder)
+        folders = [Path(path) / "model"]
+        i = 1
+        while (Path(path) / f"ensemble-{i}").is_dir():
+            folders.append(Path(path) / f"ensemble-{i}")
+            i += 1
+        for folder in folders:
+            for name in (CONFIG, WEIGHTS):
+                if not (folder / name).is_file():
+                    raise ClaimtraceError(Errors.E153, path=str(folder), what=name)
+        self._tagger, *self._ensemble = [SpanTagger.from_folder(f) for f in folders]
         return self
+
+
+def _tagger_message(tagger: SpanTagger) -> dict:
+    """A tagger's config and fp16 weights as msgpack-ready data."""
+    return {"config": tagger.config,
+            "weights": {k: v.astype(np.float16).tobytes() for k, v in tagger.w.items()},
+            "shapes": {k: list(v.shape) for k, v in tagger.w.items()}}
+
+
+def _tagger_from_message(msg: dict) -> SpanTagger:
+    weights = {k: np.frombuffer(v, dtype=np.float16).reshape(msg["shapes"][k])
+               for k, v in msg["weights"].items()}
+    return SpanTagger(msg["config"], weights)
 
 
 def model_card_facts(folder: str | Path) -> dict:

@@ -242,6 +242,28 @@ def doc_features(doc: Doc, vocab: FeatureVocab, lexicon: CueLexicon,
                        sequences=sequences(doc, index, is_space, sent_start))
 
 
+def translate(feats: DocFeatures, source: FeatureVocab, target: FeatureVocab,
+              width: int) -> DocFeatures:
+    """The same tokens' features for a tagger with another vocabulary (ids of the same values
+    in its order; values it lacks become unknown) and a dense input of ``width`` columns.
+    Dense columns keep their order (the tok2vec vector first, static word vectors after
+    it), so a tagger trained without word vectors reads the leading ones."""
+    if width > feats.dense.shape[1]:
+        raise ValueError(f"{width} dense columns wanted, {feats.dense.shape[1]} computed")
+    cats = feats.cats
+    if source.values != target.values:
+        cats = cats.copy()
+        for k, name in enumerate(FEATURES):
+            if name in HASHED:
+                continue
+            table = np.zeros(len(source.values[name]) + 1, dtype=np.int64)
+            for i, value in enumerate(source.values[name], start=1):
+                table[i] = target.ids(name, value)
+            cats[:, k] = table[feats.cats[:, k]]
+    dense = feats.dense if width == feats.dense.shape[1] else feats.dense[:, :width]
+    return DocFeatures(cats=cats, dense=dense, sequences=feats.sequences)
+
+
 def first_words_of(phrases: Iterable[str]) -> frozenset[str]:
     """First words of the multi-word cues ("according" of "according to")."""
     return frozenset(p.split()[0] for p in phrases if p.split())

@@ -158,29 +158,7 @@ class SpanTagger:
         """``predict`` for several documents in one pass: their sequences are stepped
         through the LSTM together (far fewer, larger steps). Every sequence is computed on
         its own rows, so a document's result does not depend on the others."""
-        if not docs:
-            return []
-        sizes = [f.cats.shape[0] for f in docs]
-        offsets = np.cumsum(sizes) - sizes
-        joined = DocFeatures(
-            cats=np.concatenate([f.cats for f in docs]),
-            dense=np.concatenate([np.asarray(f.dense, dtype=np.float32) for f in docs]),
-            sequences=[s + off for f, off in zip(docs, offsets, strict=True)
-                       for s in f.sequences if len(s)],
-        )
-        n = joined.cats.shape[0]
-        tags = np.full(n, -1, dtype=np.int64)
-        probs = np.zeros((n, len(self.labels)), dtype=np.float32)
-        if joined.sequences:
-            logp, seqs = self.log_probs(joined)
-            tokens = np.concatenate(seqs)
-            probs[tokens] = np.exp(logp)
-            if outside_bias:
-                logp = logp.copy()
-                logp[:, self.labels.index("O")] -= outside_bias
-            tags[tokens] = self.viterbi(logp, [len(s) for s in seqs])
-        return [(tags[off:off + size], probs[off:off + size])
-                for off, size in zip(offsets, sizes, strict=True)]
+        return predict_together([(self, docs)], outside_bias)
 
     def viterbi(self, logp: np.ndarray, lengths: list[int]) -> np.ndarray:
         """Best valid tag path of each sequence; ``logp`` holds the sequences one after
@@ -204,6 +182,52 @@ class SpanTagger:
             label[:k] = back[t, np.arange(k), label[:k]]
             path[starts[:k] + t - 1] = label[:k]
         return path
+
+
+def _joined(docs: list[DocFeatures]) -> DocFeatures:
+    """Several documents' features as one (their sequences shifted to the joined rows)."""
+    sizes = [f.cats.shape[0] for f in docs]
+    offsets = np.cumsum(sizes) - sizes
+    return DocFeatures(
+        cats=np.concatenate([f.cats for f in docs]),
+        dense=np.concatenate([np.asarray(f.dense, dtype=np.float32) for f in docs]),
+        sequences=[s + off for f, off in zip(docs, offsets, strict=True)
+                   for s in f.sequences if len(s)],
+    )
+
+
+def predict_together(members: list[tuple[SpanTagger, list[DocFeatures]]],
+                     outside_bias: float = 0.0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Tag documents with one tagger or an ensemble: each member gets the same documents
+    (as its own features), their per-token probabilities are averaged and the first
+    member's Viterbi decodes the average. Per document: the label ids (-1 for whitespace)
+    and the (averaged) probability of each label (zeros for whitespace)."""
+    lead, docs = members[0]
+    if not docs:
+        return []
+    sizes = [f.cats.shape[0] for f in docs]
+    offsets = np.cumsum(sizes) - sizes
+    n = int(sum(sizes))
+    tags = np.full(n, -1, dtype=np.int64)
+    probs = np.zeros((n, len(lead.labels)), dtype=np.float32)
+    joined = [(tagger, _joined(feats)) for tagger, feats in members]
+    if joined[0][1].sequences:
+        runs = [tagger.log_probs(feats) for tagger, feats in joined]
+        seqs = runs[0][1]
+        tokens = np.concatenate(seqs)
+        if len(runs) == 1:
+            logp = runs[0][0]
+            probs[tokens] = np.exp(logp)
+        else:
+            mean = np.mean([np.exp(lp) for lp, _ in runs], axis=0, dtype=np.float32)
+            probs[tokens] = mean
+            logp = np.log(np.maximum(mean, 1e-12))
+        if outside_bias:
+            logp = logp.copy()
+            logp[:, lead.labels.index("O")] -= outside_bias
+        tags[tokens] = lead.viterbi(logp, [len(s) for s in seqs])
+    return [(tags[off:off + size], probs[off:off + size])
+            for off, size in zip(offsets, sizes, strict=True)]
 
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
