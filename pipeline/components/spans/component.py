@@ -167,11 +167,11 @@ class SpanFinder(ResourceComponent):
                  for doc, index in zip(docs, indexes, strict=True)]
         tok2vec = feats[0].dense.shape[1] - (vectors.width if vectors else 0) if feats else 0
         views = []
-        for tagger in members:
+        for path, tagger in zip([self.model_path, *self.ensemble_paths], members, strict=True):
             width = tagger.config["dense_width"]
             expected = tok2vec + (vectors.width if tagger.config.get("word_vectors") else 0)
             if feats and width != expected:
-                raise ClaimtraceError(Errors.E161, path=self.model_path,
+                raise ClaimtraceError(Errors.E161, path=str(path),
                                       trained=f"{width}-wide vectors",
                                       given=f"{expected}-wide")
             views.append((tagger, [translate(f, self.tagger.vocab, tagger.vocab, width)
@@ -204,6 +204,8 @@ class SpanFinder(ResourceComponent):
         msg = srsly.msgpack_loads(data)
         self._tagger = _tagger_from_message(msg)
         self._ensemble = [_tagger_from_message(m) for m in msg.get("ensemble", [])]
+        if len(self.ensemble_paths) != len(self._ensemble):
+            self.ensemble_paths = [f"ensemble-{i}" for i in range(1, len(self._ensemble) + 1)]
         self.resources = dict(msg["resources"])
         self._load()
         return self
@@ -226,6 +228,7 @@ class SpanFinder(ResourceComponent):
                 if not (folder / name).is_file():
                     raise ClaimtraceError(Errors.E153, path=str(folder), what=name)
         self._tagger, *self._ensemble = [SpanTagger.from_folder(f) for f in folders]
+        self.ensemble_paths = [str(f) for f in folders[1:]]
         return self
 
 
