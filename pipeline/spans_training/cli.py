@@ -106,16 +106,15 @@ def train_model(
     meta = json.loads((data / "vocab.json").read_text(encoding="utf-8"))
     settings = TrainSettings(epochs=epochs, hidden=hidden, layers=layers, threads=threads,
                              patience=patience, seed=seed, soft_weight=soft_weight)
+    with np.load(data / "dev.npz", allow_pickle=False) as arrays:
+        available = int(arrays["dense"].shape[1])  # the data's dense columns
     vectors = meta.get("word_vectors")
     dense_width = None
     if drop_word_vectors and vectors:
-        with np.load(data / "dev.npz", allow_pickle=False) as arrays:
-            dense_width = int(arrays["dense"].shape[1]) - int(vectors["width"])
+        dense_width = available - int(vectors["width"])
         vectors = None
     try:
         teachers = [SpanTagger.from_folder(folder) for folder in teacher]
-        with np.load(data / "dev.npz", allow_pickle=False) as arrays:
-            available = int(arrays["dense"].shape[1])
         for folder, tagger in zip(teacher, teachers, strict=True):
             if tagger.config["dense_width"] > available:
                 raise ClaimtraceError(Errors.E161, path=str(folder),
