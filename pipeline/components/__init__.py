@@ -2,4 +2,13 @@
 registers them (an installed claimtrace also registers them through entry points, so
 ``spacy.load`` finds them without this import)."""
 
-from . import actors, attribution, claims, quotes, spans, structure, tokenizer  # noqa: F401
+from . import (  # noqa: F401
+    actors,
+    attribute_memo,
+    attribution,
+    claims,
+    quotes,
+    spans,
+    structure,
+    tokenizer,
+)
