@@ -99,26 +99,38 @@ class SpanTagger:
             xw[d, at] = (_mm(x, self._t(f"lstm.weight_ih_{name}")) + bias) * scale
             w_hh.append(self._t(f"lstm.weight_hh_{name}") * scale)
         width = int(active[0])
-        h = np.zeros((2, width, hidden), dtype=np.float32)
         c = np.zeros((2, width, hidden), dtype=np.float32)
         act = np.empty((2, width, 4 * hidden), dtype=np.float32)
+        sig = np.empty((2, width, 4 * hidden), dtype=np.float32)
+        product = np.empty((2, width, hidden), dtype=np.float32)
         out = np.empty((2, len(x), hidden), dtype=np.float32)
-        start = 0
+        start, previous = 0, None
+        # Step t's sequences are the first k of step t-1's (longest first), so the previous
+        # hidden states are the first k rows of the previous step's output block: no copies,
+        # and every buffer is written in place (the same arithmetic, in the same order).
         for k in active.tolist():
             step = act[:, :k]
             for d in (0, 1):
-                _OPS.gemm(h[d, :k], w_hh[d], out=step[d])
+                if previous is None:
+                    step[d] = 0.0
+                else:
+                    _OPS.gemm(out[d, previous:previous + k], w_hh[d], out=step[d])
             step += xw[:, start:start + k]
             np.tanh(step, out=step)
             gates = step.reshape(2, k, 4, hidden)
-            sig = gates * 0.5 + 0.5
+            sk = sig[:, :k]
+            np.multiply(step, 0.5, out=sk)
+            sk += 0.5
+            sk = sk.reshape(2, k, 4, hidden)
             ck = c[:, :k]
-            ck *= sig[:, :, 1]
-            ck += sig[:, :, 0] * gates[:, :, 2]
+            ck *= sk[:, :, 1]
+            pk = product[:, :k]
+            np.multiply(sk[:, :, 0], gates[:, :, 2], out=pk)
+            ck += pk
             hk = out[:, start:start + k]
             np.tanh(ck, out=hk)
-            hk *= sig[:, :, 3]
-            h[:, :k] = hk
+            hk *= sk[:, :, 3]
+            previous = start
             start += k
         return np.concatenate([out[0, fwd_at], out[1, bwd_at]], axis=1)
 
