@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections import Counter
 from pathlib import Path
 
 from pipeline.paths import REPO_ROOT, SHARED_DIR
@@ -68,12 +69,19 @@ def load_texts(copies: int) -> list[str]:
     return texts * copies
 
 
-def words_per_s(nlp, texts: list[str], docs_per_batch: int) -> tuple[float, int]:
-    """Words/s of one ``nlp.pipe`` pass over ``texts`` and the number of claims seen."""
+def words_per_s(nlp, texts: list[str], docs_per_batch: int) -> tuple[float, Counter]:
+    """Words/s of one ``nlp.pipe`` pass over ``texts``, and counts of the claims seen and of
+    their stance entries by the stage that decided them (gate, first-pass, cross-encoder;
+    ``actor``: actor stance entries, all from the cross-encoder)."""
     words = sum(len(t.split()) for t in texts)
+    counts: Counter = Counter()
     started = time.perf_counter()
-    claims = sum(len(doc._.claims or []) for doc in nlp.pipe(texts, batch_size=docs_per_batch))
-    return words / (time.perf_counter() - started), claims
+    for doc in nlp.pipe(texts, batch_size=docs_per_batch):
+        for claim in doc._.claims or []:
+            counts["claims"] += 1
+            counts.update(s.method for s in claim.stance or [])
+            counts["actor"] += len(claim.actor_stance or [])
+    return words / (time.perf_counter() - started), counts
 
 
 VARIANTS = {  # name -> stance component config on top of the 3 targets
@@ -103,23 +111,27 @@ def bench_pipeline(nlp, texts: list[str], targets: list[str], repeat: int, bf16:
         nlp.remove_pipe("stance")
     extra_config = {"batch_size": stance_batch} if stance_batch else {}
     times: dict[str | None, list[float]] = {None: [], **{name: [] for name in VARIANTS}}
-    n_claims = 0
+    counts: Counter = Counter()
     for _ in range(repeat):
-        wps, n_claims = words_per_s(nlp, texts, docs_per_batch)
+        wps, _counts = words_per_s(nlp, texts, docs_per_batch)
         times[None].append(wps)
         for name, extra in VARIANTS.items():
             nlp.add_pipe("claimtrace_stance", name="stance", last=True,
                          config={"targets": targets, "bf16": bf16, **extra, **extra_config})
             stance = nlp.get_pipe("stance")
             stance.classifier, stance.gate, stance.first_pass  # load outside the timing  # noqa: B018
-            times[name].append(words_per_s(nlp, texts, docs_per_batch)[0])
+            wps, seen = words_per_s(nlp, texts, docs_per_batch)
+            times[name].append(wps)
+            if name == DEFAULT:
+                counts = seen
             nlp.remove_pipe("stance")
 
     def median(values: list[float]) -> float:
         return sorted(values)[len(values) // 2]
 
     base_wps = median(times[None])
-    out = {"extraction_words_per_s": base_wps, "claims": n_claims, "targets": targets,
+    out = {"extraction_words_per_s": base_wps, "claims": counts["claims"],
+           "decided_by": {k: v for k, v in counts.items() if k != "claims"}, "targets": targets,
            "words": sum(len(t.split()) for t in texts), "variants": {}}
     for name in VARIANTS:
         wps = median(times[name])
@@ -136,6 +148,8 @@ def print_pipeline(name: str, pipe: dict) -> None:
         print(f"  + stance, {variant}: {row['words_per_s']:.0f} words/s, "
               f"ratio {row['ratio']:.2f}")
     print(f"  ratio with the default stance settings: {pipe['ratio']:.2f} (goal >= 0.50)")
+    decided = ", ".join(f"{k} {v}" for k, v in sorted(pipe["decided_by"].items()))
+    print(f"  default settings, stance entries by stage: {decided}")
 
 
 def dev_quality() -> dict:
@@ -178,6 +192,12 @@ def main() -> None:
     print(f"stance model: fp32 {result['pairs_per_s']['fp32']:.1f} pairs/s, "
           f"bf16 {result['pairs_per_s']['bf16']:.1f} pairs/s "
           f"({result['pairs_per_s']['bf16'] / result['pairs_per_s']['fp32']:.2f}x)")
+    from pipeline.stance.model import bf16_supported, use_bf16
+
+    # the stance/extraction ratio depends on the CPU: without native bf16 the model runs in
+    # fp32, about 2x slower per pair, while extraction speed hardly changes
+    print(f"CPU bf16: {'native (AMX or avx512_bf16)' if bf16_supported() else 'not native'}; "
+          f"pipeline stance runs in {'bf16' if use_bf16(args.bf16) else 'fp32'}")
     from pipeline.build import load_pipeline
 
     nlp = load_pipeline("configs/default.cfg")

@@ -1,12 +1,12 @@
 """The memoised attribute ruler gives exactly the matches of spaCy's own ``AttributeRuler``."""
 
 import spacy
+from shared_data import require_shared
 from spacy.pipeline import AttributeRuler
 
 from pipeline.build import load_pipeline
 from pipeline.components.attribute_memo import MemoisedMatch
 from pipeline.paths import REPO_ROOT, SHARED_DIR
-from shared_data import require_shared
 
 TRICKY = ("Let's go, y'all: there is gonna be a vote, ain't it? The U.S. senator's aides "
           "said so.\n\nIt's 5 p.m. -- gotta run! Who's there? \"No,\" she said.")
