@@ -191,6 +191,9 @@ def test_annotator_sees_spans_relations_and_confirms(doccano_server, api, tmp_pa
             i for i in _visible(driver, ".v-menu__content .v-list-item") if "ACTOR" in i.text
         ).click()
         _wait_for(driver, lambda: len(api.spans(pid, example_id)) > spans_before, "the new span")
+        # the menu closes with an animation; a key pressed before it is gone can go astray (the
+        # CUE never came once, on a loaded machine), so wait until it has closed
+        _wait_for(driver, lambda: not _visible(driver, ".v-menu__content"), "the menu to close")
         # faster: the label's key first, then the selection is labelled at once
         driver.find_element(By.TAG_NAME, "body").send_keys("c")
         _drag_over(driver, "Tom Baker", "professor")
