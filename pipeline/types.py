@@ -132,6 +132,7 @@ class ActorStance:
     label: str
     score: float
     scores: dict[str, float] = field(default_factory=dict)
+    method: str = "cross-encoder"  # or "first-pass": which stage decided (as Stance.method)
 
 
 @dataclass(frozen=True)

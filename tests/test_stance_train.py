@@ -38,6 +38,7 @@ def test_training_smoke_run_writes_a_loadable_calibrated_model(tmp_path, finetun
     assert (out / "README.md").exists() and (out / weights).exists()
     assert meta["calibration"]["temperature"]["stance"] > 0
     assert (out / "firstpass.npz").exists() and "threshold" in meta["first_pass"]
+    assert (out / "firstpass-actor.npz").exists() and "threshold" in meta["first_pass_actor"]
     probs = load_model(out, bf16=False).score([{"target": "a", "text": "b"}])
     assert len(probs[0]) == 3 and abs(sum(probs[0]) - 1) < 1e-4
 

@@ -127,9 +127,11 @@ def recalibrate(model_dir: str | Path, config_path: str | Path, dev_limit: int =
     meta["calibration"] = calibrate_model_dir(path, dev_sets, log=log)
     if cfg.get("first_pass", {}).get("enabled", True):
         examples, _ = training_examples(cfg, log=log)
-        meta["first_pass"] = train_first_pass(
-            path, examples, dev_sets, cfg["model"]["base"], cfg["training"]["seed"],
-            max_f1_loss=cfg.get("first_pass", {}).get("max_f1_loss", 0.01), log=log)
+        for task, key in (("stance", "first_pass"), ("actor", "first_pass_actor")):
+            meta[key] = train_first_pass(
+                path, examples, dev_sets, cfg["model"]["base"], cfg["training"]["seed"],
+                max_f1_loss=cfg.get("first_pass", {}).get("max_f1_loss", 0.01), log=log,
+                task=task)
     meta_path.write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
     write_card(path)
     return meta

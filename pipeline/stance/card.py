@@ -52,6 +52,9 @@ Training pairs per source: `{pairs}`
 ## Calibration
 {calibration}
 
+## First pass
+{first_pass}
+
 ## Dev history
 Dev macro-F1 per epoch (model selection: best mean, epoch {best_epoch} ships):
 
@@ -121,6 +124,28 @@ def _calibration_text(cal: dict | None) -> str:
     return "\n\n".join(parts)
 
 
+def _first_pass_text(meta: dict) -> str:
+    """Each first-pass head: its threshold, the share of dev pairs it decides, and the dev
+    macro-F1 of the cascade against the cross-encoder alone."""
+    lines = []
+    for key, what, file in (("first_pass", "stance", "firstpass.npz"),
+                            ("first_pass_actor", "actor sentiment", "firstpass-actor.npz")):
+        info = meta.get(key) or {}
+        if not info:
+            lines.append(f"* {what}: none fitted; every pair goes to the cross-encoder.")
+            continue
+        row = info.get("by_threshold", {}).get(str(info["threshold"])) or info.get(
+            "by_threshold", {}).get(info["threshold"], {})
+        lines.append(
+            f"* {what} (`{file}`, logistic regression on the gate's embeddings, "
+            f"{info.get('training_pairs', '-')} training pairs): threshold "
+            f"{info['threshold']}, decides {info.get('dev_share_decided', 0):.1%} of dev pairs; "
+            f"dev macro-F1 {row.get('f1', float('nan')):.3f} against "
+            f"{info.get('reference_f1', float('nan')):.3f} for the cross-encoder alone "
+            f"(allowed loss {info.get('max_f1_loss', '-')}).")
+    return "\n".join(lines)
+
+
 def _history_table(history: list[dict]) -> str:
     if not history:
         return "No dev history recorded."
@@ -162,6 +187,7 @@ def write_card(model_dir: Path) -> Path:
         metrics=_metrics_table(meta.get("metrics", {})),
         challenge=_challenge_table(meta.get("metrics", {})),
         calibration=_calibration_text(meta.get("calibration")),
+        first_pass=_first_pass_text(meta),
         history=_history_table(meta.get("history", [])), best_epoch=meta.get("best_epoch", "-"),
         max_length=cfg["training"]["max_length"])
     path = Path(model_dir) / "README.md"

@@ -76,9 +76,9 @@ def _cached_model(model: str, bf16: bool | str, threads: int) -> "StanceModel":
     return load_model(model, bf16=bf16, threads=threads or None)
 
 
-@lru_cache(maxsize=4)
-def _cached_first_pass(model: str) -> FirstPass | None:
-    return FirstPass.load(Path(model)) if Path(model).is_dir() else None
+@lru_cache(maxsize=8)
+def _cached_first_pass(model: str, task: str = "stance") -> FirstPass | None:
+    return FirstPass.load(Path(model), task) if Path(model).is_dir() else None
 
 
 def claim_context(claim: Claim) -> Span:
@@ -147,10 +147,19 @@ class StanceComponent:
 
     @property
     def first_pass(self) -> FirstPass | None:
-        """The first-pass head shipped with the model (None when off or absent)."""
+        """The stance first-pass head shipped with the model (None when off or absent)."""
+        return self._first_pass("stance")
+
+    @property
+    def actor_first_pass(self) -> FirstPass | None:
+        """The actor-sentiment first-pass head shipped with the model (None when off or
+        absent: every actor pair then goes to the cross-encoder)."""
+        return self._first_pass("actor")
+
+    def _first_pass(self, task: str) -> FirstPass | None:
         if not self.use_first_pass or self.relevance_threshold is None:
             return None
-        return _cached_first_pass(self._model_location())
+        return _cached_first_pass(self._model_location(), task)
 
     # --- saved with the pipeline: nlp.to_disk copies a local model folder into DIR/stance ---
     def to_disk(self, path: str | Path, *, exclude: tuple = ()) -> None:
@@ -221,12 +230,16 @@ class StanceComponent:
             return  # no stance asked for: nothing is scored, stance stays null
         results: dict[int, list] = {k: [[None] * len(t), None]
                                     for k, (_, _, t) in enumerate(claims)}
-        # (claim slot, kind, target or actor id, slot in its stance list, relevance)
+        # (claim slot, kind, target or actor id, slot in its stance or actor list, relevance)
         jobs: list[tuple[int, str, str, int, float | None]] = []
         pairs: list[dict] = []
-        relevance, first = self._relevance_and_first_pass(claims)
+        relevance, first, claim_vectors = self._relevance_and_first_pass(claims)
         actors_of = {id(doc): doc._.actors for doc in docs}  # one view per doc, not per claim
-        for k, (doc, claim, targets) in enumerate(claims):
+        mentioned = {k: mentioned_actors(claim, actors_of[id(doc)])
+                     for k, (doc, claim, _) in enumerate(claims)
+                     if self.actor_stance and actors_of[id(doc)] is not None}
+        actor_first = self._actor_first_pass(mentioned, claim_vectors)
+        for k, (_, claim, targets) in enumerate(claims):
             context = claim_context(claim)
             for slot, target in enumerate(targets):
                 sim = relevance[k][slot]
@@ -243,13 +256,17 @@ class StanceComponent:
                 jobs.append((k, "stance", target, slot, sim))
                 pairs.append({"task": "stance", "target": target, "text": claim.span.text,
                               "context": context.text if self.context else ""})
-            actors = actors_of[id(doc)]
-            if not self.actor_stance or actors is None:
+            if k not in mentioned:
                 continue
-            results[k][1] = []
-            for actor, mention in mentioned_actors(claim, actors):
+            results[k][1] = [None] * len(mentioned[k])
+            for slot, (actor, mention) in enumerate(mentioned[k]):
+                if (k, slot) in actor_first:
+                    label, row = actor_first[k, slot]
+                    results[k][1][slot] = ActorStance(actor.id, label, float(max(row)),
+                                                      _named("actor", row), FIRST_PASS)
+                    continue
                 offset = context.start_char
-                jobs.append((k, "actor", actor.id, -1, None))
+                jobs.append((k, "actor", actor.id, slot, None))
                 pairs.append({"task": "actor", "target": actor.name, "text": context.text,
                               "mention": (mention.start_char - offset,
                                           mention.end_char - offset)})
@@ -262,8 +279,8 @@ class StanceComponent:
                                              None if sim is None else round(sim, 4), False,
                                              CROSS_ENCODER)
             else:
-                results[k][1].append(ActorStance(key, name, float(row[best]),
-                                                 _named(kind, row)))
+                results[k][1][slot] = ActorStance(key, name, float(row[best]),
+                                                  _named(kind, row), CROSS_ENCODER)
         for doc in docs:
             write_stance(doc, {claim.id: tuple(results[k])
                                for k, (d, claim, _) in enumerate(claims) if d is doc})
@@ -275,7 +292,7 @@ class StanceComponent:
         none = [[None] * len(targets) for _, _, targets in claims]
         gate = self.gate
         if gate is None:
-            return none, [row[:] for row in none]
+            return none, [row[:] for row in none], None
         claim_vectors = gate.embed([claim.span.text for _, claim, _ in claims])
         first_pass = self.first_pass
         relevance, first = [], []
@@ -291,7 +308,24 @@ class StanceComponent:
                     if ok and sims[slot] >= self.relevance_threshold:
                         row[slot] = (TASK_LABELS["stance"][int(p.argmax())], p.tolist())
             first.append(row)
-        return relevance, first
+        return relevance, first, claim_vectors
+
+    def _actor_first_pass(self, mentioned: dict[int, list[tuple[Actor, Span]]],
+                          claim_vectors: np.ndarray | None) -> dict[tuple[int, int], tuple]:
+        """(claim slot, actor slot) -> (label, probabilities) for the actor pairs the actor
+        head is sure of: claim embedding (the gate's) and the actor's name embedding."""
+        head = self.actor_first_pass
+        keys = [(k, slot) for k, found in mentioned.items() for slot in range(len(found))]
+        if head is None or claim_vectors is None or not keys:
+            return {}
+        names = [mentioned[k][slot][0].name for k, slot in keys]
+        unique = list(dict.fromkeys(names))
+        name_vectors = self.gate.embed(unique)
+        row_of = {name: i for i, name in enumerate(unique)}
+        probs = head.probs(claim_vectors[[k for k, _ in keys]],
+                           name_vectors[[row_of[n] for n in names]])
+        return {key: (ACTOR_STANCE_LABELS[int(p.argmax())], p.tolist())
+                for key, p, ok in zip(keys, probs, head.confident(probs), strict=True) if ok}
 
 
 def _named(task: str, row) -> dict[str, float]:

@@ -6,6 +6,10 @@ In the pipeline it runs on every pair the gate lets through; when its top probab
 chosen on dev as the lowest one that costs at most ``max_f1_loss`` macro-F1 against the
 cross-encoder alone (``choose_threshold``), so the cascade trades no more quality than that.
 Saved as ``firstpass.npz`` (a few kB) next to the cross-encoder.
+
+Actor sentiment has a head of its own (``firstpass-actor.npz``): claim ``u`` and the actor's
+name ``v``, fitted on NewsMTSC (entity mention -> sentence) and thresholded the same way on
+its dev set. Actor pairs are most of the cross-encoder's work on news (docs/stance.md).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 FILE = "firstpass.npz"
+FILES = {"stance": FILE, "actor": "firstpass-actor.npz"}
 THRESHOLDS = [round(0.5 + 0.025 * i, 3) for i in range(21)]  # 0.5 .. 1.0
 
 
@@ -44,14 +49,14 @@ class FirstPass:
         """Rows whose answer stands without the cross-encoder."""
         return probs.max(1) >= self.threshold
 
-    def save(self, model_dir: Path, info: dict | None = None) -> None:
-        np.savez(Path(model_dir) / FILE, weights=self.weights, bias=self.bias,
+    def save(self, model_dir: Path, info: dict | None = None, task: str = "stance") -> None:
+        np.savez(Path(model_dir) / FILES[task], weights=self.weights, bias=self.bias,
                  threshold=np.array(self.threshold),
                  info=np.array(json.dumps(info or {})))
 
     @classmethod
-    def load(cls, model_dir: Path) -> FirstPass | None:
-        path = Path(model_dir) / FILE
+    def load(cls, model_dir: Path, task: str = "stance") -> FirstPass | None:
+        path = Path(model_dir) / FILES[task]
         if not path.exists():
             return None
         data = np.load(path)
@@ -104,34 +109,38 @@ def choose_threshold(dev: Sequence[tuple[np.ndarray, Sequence[int], Sequence[int
 
 def train_first_pass(model_dir: Path, examples: Sequence[dict], dev_sets: Sequence,
                      base: str, seed: int = 13, max_pairs: int = 15000,
-                     max_f1_loss: float = 0.01, log=print) -> dict:
-    """Fit the head on (a sample of) the stance training pairs, choose its threshold on the
-    dev sets against the calibrated cross-encoder in ``model_dir``, save ``firstpass.npz`` and
-    return what training.json records about it."""
+                     max_f1_loss: float = 0.01, log=print, task: str = "stance",
+                     c: float = 1.0) -> dict:
+    """Fit the ``task`` head (stance or actor) on (a sample of) that task's training pairs,
+    choose its threshold on the task's dev sets against the calibrated cross-encoder in
+    ``model_dir``, save it there and return what training.json records about it (an empty
+    dict when there are no training or dev pairs for the task)."""
     import random
 
     from pipeline.stance.model import load_model
     from pipeline.stance.relevance import load_gate
 
+    pairs = [e for e in examples if e["task"] == task]
+    dev = [es for es in dev_sets if es.examples and es.examples[0]["task"] == task]
+    if not pairs or not dev:
+        log(f"first pass ({task}): no training or dev pairs, not fitted")
+        return {}
     gate = load_gate(base, bf16=False)
-    stance = [e for e in examples if e["task"] == "stance"]
-    stance = random.Random(seed).sample(stance, min(max_pairs, len(stance)))
-    head = fit(gate.embed([e["text"] for e in stance]), gate.embed([e["target"] for e in stance]),
-               [e["label"] for e in stance], seed=seed)
+    pairs = random.Random(seed).sample(pairs, min(max_pairs, len(pairs)))
+    head = fit(gate.embed([e["text"] for e in pairs]), gate.embed([e["target"] for e in pairs]),
+               [e["label"] for e in pairs], seed=seed, c=c)
     model = load_model(model_dir, bf16=False)
     rows = []
-    for es in dev_sets:
-        if not es.examples or es.examples[0]["task"] != "stance":
-            continue
+    for es in dev:
         probs = head.probs(gate.embed([e["text"] for e in es.examples]),
                            gate.embed([e["target"] for e in es.examples]))
         cross = model.labels(es.examples, model.score(es.examples, batch_size=32))
         rows.append((probs, cross, [e["label"] for e in es.examples]))
     head.threshold, table = choose_threshold(rows, max_f1_loss)
-    info = {"threshold": head.threshold, "max_f1_loss": max_f1_loss,
-            "training_pairs": len(stance), **table,
+    info = {"threshold": head.threshold, "max_f1_loss": max_f1_loss, "c": c,
+            "training_pairs": len(pairs), **table,
             "dev_share_decided": table["by_threshold"].get(head.threshold, {}).get("share", 0.0)}
-    head.save(model_dir, info)
-    log(f"first pass: threshold {head.threshold}, decides "
+    head.save(model_dir, info, task)
+    log(f"first pass ({task}): threshold {head.threshold}, decides "
         f"{info['dev_share_decided']:.1%} of dev pairs")
     return info

@@ -187,9 +187,11 @@ def train(config_path: str | Path, overrides: dict | None = None, output: str | 
     if cfg.get("first_pass", {}).get("enabled", True):
         from pipeline.stance.firstpass import train_first_pass
 
-        meta["first_pass"] = train_first_pass(
-            out_dir, examples, dev_sets, cfg["model"]["base"], tcfg["seed"],
-            max_f1_loss=cfg.get("first_pass", {}).get("max_f1_loss", 0.01), log=log)
+        for task, key in (("stance", "first_pass"), ("actor", "first_pass_actor")):
+            meta[key] = train_first_pass(
+                out_dir, examples, dev_sets, cfg["model"]["base"], tcfg["seed"],
+                max_f1_loss=cfg.get("first_pass", {}).get("max_f1_loss", 0.01), log=log,
+                task=task)
         _write_meta(out_dir, meta)
     return meta
 
