@@ -7,6 +7,8 @@ Three stages, cheapest first, each recorded in the entry's ``method``:
    cosine is below ``relevance_threshold`` are neutral (``gated``).
 2. ``first-pass``: a logistic-regression head on those same embeddings (``firstpass.npz`` next
    to the model); where it is at least as sure as its dev-chosen threshold, its answer stands.
+   Actor sentiment has its own head (``firstpass-actor.npz``: the claim's embedding and the
+   actor name's), used the same way.
 3. ``cross-encoder``: the fine-tuned cross-encoder scores the remaining pairs, with calibrated
    probabilities and its neutral (abstain) threshold.
 
