@@ -128,18 +128,28 @@ def blank_nlp():
     return nlp
 
 
+QUOTED = ("“Sending arms to Ukraine would drag South Korea into a war that is not ours,” "
+          "said Yang Mu-jin.")
+
+
+def _quoted_claim_doc(nlp, more_text: str, actors: list[tuple[str, str, str, int, int]]):
+    """QUOTED (+ ``more_text``): one claim, Yang Mu-jin (A1) its speaker, and ``actors`` as
+    (id, name, type, first token, end token) of their one mention."""
+    doc = _doc_with_claims(nlp, QUOTED + more_text, [(1, 17)])
+    speaker = doc[19:23]
+    doc._.quotes = [Quote("Q1", doc[0:18], QuoteType.DIRECT, speaker=Speaker(
+        mention=speaker, actor_id="A1", resolution=Resolution.INVERTED_SUBJECT))]
+    doc._.actors = [Actor("A1", "Yang Mu-jin", "PERSON", mentions=[speaker]),
+                    *(Actor(i, name, kind, mentions=[doc[a:b]]) for i, name, kind, a, b in actors)]
+    return doc
+
+
 def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
-    text = ("“Sending arms to Ukraine would drag South Korea into a war that is not ours,” "
-            "said Yang Mu-jin. Kim Jong-un was praised for nothing.")
     docs = []
     for extra in (["Vaccination should be compulsory"], None):
-        doc = _doc_with_claims(blank_nlp, text, [(1, 17)])
-        speaker_span = doc[19:23]
-        doc._.quotes = [Quote("Q1", doc[0:18], QuoteType.DIRECT, speaker=Speaker(
-            mention=speaker_span, actor_id="A1", resolution=Resolution.INVERTED_SUBJECT))]
-        doc._.actors = [Actor("A1", "Yang Mu-jin", "PERSON", mentions=[speaker_span]),
-                        Actor("A2", "South Korea", "GPE", mentions=[doc[7:9]]),
-                        Actor("A3", "Kim Jong-un", "PERSON", mentions=[doc[24:28]])]
+        doc = _quoted_claim_doc(blank_nlp, " Kim Jong-un was praised for nothing.",
+                                [("A2", "South Korea", "GPE", 7, 9),
+                                 ("A3", "Kim Jong-un", "PERSON", 24, 28)])
         doc._.stance_targets = extra
         docs.append(doc)
     comp = StanceComponent([UKRAINE, UKRAINE])
@@ -155,21 +165,13 @@ def test_component_scores_config_and_doc_targets_across_docs(blank_nlp):
     assert [a.actor_id for a in first.actor_stance] == ["A2"]
     assert set(first.actor_stance[0].scores) == {"positive", "negative", "neutral"}
     assert [m.text for _, m in mentioned_actors(first, docs[0]._.actors)] == ["South Korea"]
-    assert speaker_span.text == "Yang Mu-jin"
+    assert docs[0]._.actors[0].mentions[0].text == "Yang Mu-jin"
 
 
 def _two_actor_doc(nlp):
-    """One claim naming two actors (South Korea, Ukraine) besides its speaker."""
-    text = ("“Sending arms to Ukraine would drag South Korea into a war that is not ours,” "
-            "said Yang Mu-jin.")
-    doc = _doc_with_claims(nlp, text, [(1, 17)])
-    speaker = doc[19:23]
-    doc._.quotes = [Quote("Q1", doc[0:18], QuoteType.DIRECT, speaker=Speaker(
-        mention=speaker, actor_id="A1", resolution=Resolution.INVERTED_SUBJECT))]
-    doc._.actors = [Actor("A1", "Yang Mu-jin", "PERSON", mentions=[speaker]),
-                    Actor("A2", "Ukraine", "GPE", mentions=[doc[4:5]]),
-                    Actor("A3", "South Korea", "GPE", mentions=[doc[7:9]])]
-    return doc
+    """One claim naming two actors (Ukraine, South Korea) besides its speaker."""
+    return _quoted_claim_doc(nlp, "", [("A2", "Ukraine", "GPE", 4, 5),
+                                       ("A3", "South Korea", "GPE", 7, 9)])
 
 
 def test_actor_first_pass_answers_where_sure_and_keeps_mention_order(blank_nlp, tmp_path):
