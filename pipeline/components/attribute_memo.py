@@ -103,10 +103,10 @@ class MemoisedMatch:
         signatures = unique.tolist()
         self._lookup(signatures)
         found = [self.cache[s] for s in signatures]
-        matches = [(match_id, i, i + 1) for i, u in enumerate(inverse.tolist())
-                   for match_id in found[u][0]]
-        for i, u in enumerate(inverse.tolist()):
-            if found[u][1]:
+        per_token = [found[u] for u in inverse.tolist()]
+        matches = [(match_id, i, i + 1) for i, (ids, _) in enumerate(per_token) for match_id in ids]
+        for i, (_, may_start) in enumerate(per_token):
+            if may_start:
                 window = doc[i:i + self.fixed_length]
                 matches.extend((m, i + s, i + e) for m, s, e in
                                self.fixed(window, allow_missing=True) if s == 0)
