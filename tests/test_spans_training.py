@@ -143,10 +143,11 @@ def test_a_student_learns_from_teachers_and_an_ensemble_survives_saving(tmp_path
 
 def test_the_accurate_profile_is_the_default_with_the_shipped_ensemble():
     """configs/accurate.cfg may differ from configs/default.cfg only in the span tagger's
-    ensemble and the two merge settings chosen for it; its taggers ship with a card."""
+    ensemble, the two merge settings chosen for it and its verifier (fitted on the ensemble's
+    proposals, with its threshold); its taggers ship with a card."""
     default, accurate = (spacy.util.load_config(REPO_ROOT / "configs" / name, interpolate=False)
                          for name in ("default.cfg", "accurate.cfg"))
-    changed = {"ensemble", "outside_bias", "min_confidence"}
+    changed = {"ensemble", "outside_bias", "min_confidence", "verifier", "min_verified"}
     members = accurate["components"]["spans"]["ensemble"]
     assert default["components"]["spans"]["ensemble"] == [] and len(members) == 2
     for config in (default, accurate):

@@ -135,3 +135,66 @@ def train_model(
                  "teachers": [str(folder) for folder in teacher]})
     summary_path.write_text(json.dumps(info, indent=1), encoding="utf-8")
     console.print(f"best epoch {summary['best_epoch']}: dev {summary['dev']} -> {out}")
+
+
+@app.command("verifier")
+def train_verifier(
+    train_gold: Path = typer.Option(Path("../shared/data/polnear/train"), "--train",
+                                    help="Brat folder whose held-out slice (every --every-th "
+                                         "article, never trained on) gives the rows."),
+    dev_gold: Path = typer.Option(Path("../shared/data/polnear/dev"), "--dev",
+                                  help="Brat folder to report the verifier's ranking quality "
+                                       "on (ROC AUC)."),
+    out: Path = typer.Option(Path("models/spans/verifier.json"), "--out",
+                             help="Verifier file to write (weights only, no text)."),
+    config: str = typer.Option("configs/default.cfg", "--config",
+                               help="Pipeline config whose span stage proposes the candidates "
+                                    "(its own verifier is switched off)."),
+    every: int = typer.Option(6, "--every", min=2, help="The held-out slice: every N-th "
+                              "training article (as `claimtrace spans data --every`)."),
+    c: float = typer.Option(0.1, "--c", min=1e-6, help="Inverse L2 strength of the logistic "
+                            "regression."),
+    threshold: float = typer.Option(0.45, "--threshold", min=0.0, max=1.0,
+                                    help="Suggested keep threshold recorded in the file (the "
+                                         "pipeline reads components.spans.min_verified)."),
+) -> None:
+    """Fit the span verifier (pipeline/components/spans/verify.py) on the span stage's
+    reported-speech candidates in articles the tagger never saw."""
+    from rich.progress import Progress
+    from sklearn.metrics import roc_auc_score
+
+    from ..build import load_pipeline
+    from ..evaluate.brat import read_brat_folder
+    from .data import held_out_docs
+    from .verifier import collect_rows, fit
+
+    try:
+        rows_from = held_out_docs(read_brat_folder(train_gold), every)
+        dev_docs = read_brat_folder(dev_gold)
+        nlp = load_pipeline(config, overrides={"components.spans.verifier": ""},
+                            exclude=["stance"])
+    except ClaimtraceError as err:
+        console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2) from err
+    sets = {}
+    with Progress(console=console) as progress:
+        for name, docs in (("held-out", rows_from), ("dev", dev_docs)):
+            task = progress.add_task(f"candidates: {name}", total=len(docs))
+            sets[name] = collect_rows(nlp, docs,
+                                      step=lambda n, t=task: progress.advance(t, n))
+    rows, labels, _ = sets["held-out"]
+    if len(set(labels.tolist())) < 2:
+        err = ClaimtraceError(Errors.E162, path=str(train_gold),
+                              what="candidates of both kinds (true and false)")
+        console.print(f"[red]{err}[/red]")
+        raise typer.Exit(2)
+    verifier = fit(rows, labels, threshold, c)
+    dev_rows, dev_labels, _ = sets["dev"]
+    facts = {"config": config, "held_out_every": every, "c": c,
+             "rows": int(len(labels)), "share_true": round(float(labels.mean()), 4),
+             "dev_rows": int(len(dev_labels)),
+             "dev_auc": round(float(roc_auc_score(dev_labels, verifier.scores(dev_rows))), 4)
+             if len(set(dev_labels.tolist())) == 2 else None}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(verifier.to_dict(**facts), indent=1) + "\n", encoding="utf-8")
+    console.print(f"{facts['rows']} candidates, dev ROC AUC {facts['dev_auc']} -> {out}")

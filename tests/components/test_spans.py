@@ -358,3 +358,14 @@ def test_an_ensemble_decodes_the_mean_of_its_members_probabilities():
         order = np.concatenate(sorted(feats.sequences, key=len, reverse=True))
         expected = first.viterbi(np.log(probs[order]), sorted(lengths, reverse=True))
         assert np.array_equal(tags[order], expected)
+
+
+def test_merge_proposes_unsure_reported_speech_for_the_verifier_at_its_own_floor():
+    doc = indexed(make_doc(SAID_THAT, sent_starts=[0, 8]))
+    att = Attribution([Chunk(3, 7, 0.4)], Chunk(2, 3, 0.9), Chunk(0, 2, 0.9))
+    probs = _probs(np.zeros(len(doc), int))
+    no_marks = [False] * len(doc)
+    assert merge(doc, [], [att], probs, no_marks, MergeSettings(min_confidence=0.6)) == []
+    (added,) = merge(doc, [], [att], probs, no_marks,
+                     MergeSettings(min_confidence=0.6, min_indirect_confidence=0.3))
+    assert added.origin == "tagger" and added.quote.type is QuoteType.INDIRECT

@@ -27,8 +27,9 @@ from ..settings import fraction, invalid, number, resource, whole
 from ..structure import DocIndex
 from .features import doc_features, first_words_of, translate
 from .link import chunks, link
-from .merge import MergeSettings, merge
+from .merge import Candidate, MergeSettings, merge
 from .tagger import CONFIG, WEIGHTS, SpanTagger, predict_together
+from .verify import FEATURES, FeatureReader, Verifier, cue_precisions, groups, leads_its_cue
 from .wordvectors import WordVectors
 
 DEFAULTS = {
@@ -49,6 +50,9 @@ DEFAULTS = {
     "own_cue_confidence": 0.3,
     "drop_below": 0.5,
     "max_link_gap": 40,
+    "min_indirect_confidence": None,
+    "verifier": "",
+    "min_verified": 0.5,
 }
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 
@@ -64,7 +68,8 @@ def make_spans(nlp: Language, name: str, model: str, ensemble: list[str], cue_ve
                min_cue_count: int, min_words_cued: int, max_title_tokens: int,
                outside_bias: float, replace: list[str], min_confidence: float,
                min_fragment_confidence: float, own_cue_confidence: float, drop_below: float,
-               max_link_gap: int) -> "SpanFinder":
+               max_link_gap: int, min_indirect_confidence: float | None, verifier: str,
+               min_verified: float) -> "SpanFinder":
     register_extensions()
     if not isinstance(replace, list | tuple) or any(r not in QUOTE_TYPES for r in replace):
         raise invalid(name, "replace", replace, f"expected a list of {', '.join(QUOTE_TYPES)}")
@@ -84,9 +89,13 @@ def make_spans(nlp: Language, name: str, model: str, ensemble: list[str], cue_ve
         merge=MergeSettings(tuple(replace), fraction(name, "min_confidence", min_confidence),
                             fraction(name, "drop_below", drop_below),
                             fraction(name, "min_fragment_confidence", min_fragment_confidence),
-                            fraction(name, "own_cue_confidence", own_cue_confidence)),
+                            fraction(name, "own_cue_confidence", own_cue_confidence),
+                            None if min_indirect_confidence is None else
+                            fraction(name, "min_indirect_confidence", min_indirect_confidence)),
         max_link_gap=whole(name, "max_link_gap", max_link_gap, minimum=1),
         outside_bias=number(name, "outside_bias", outside_bias),
+        verifier=resource(name, "verifier", verifier, optional=True),
+        min_verified=fraction(name, "min_verified", min_verified),
     )
 
 
@@ -99,7 +108,8 @@ class SpanFinder(ResourceComponent):
                  title_cues: str = DEFAULTS["title_cues"], min_cue_precision: float = 0.25,
                  min_cue_count: int = 5, min_words_cued: int = 3, max_title_tokens: int = 12,
                  merge: MergeSettings | None = None, max_link_gap: int = 40,
-                 outside_bias: float = 0.0, ensemble: list[str] | None = None) -> None:
+                 outside_bias: float = 0.0, ensemble: list[str] | None = None,
+                 verifier: str = "", min_verified: float = 0.5) -> None:
         self.min_cue_precision = min_cue_precision
         self.min_cue_count = min_cue_count
         self.min_words_cued = min_words_cued
@@ -107,6 +117,7 @@ class SpanFinder(ResourceComponent):
         self.settings = merge or MergeSettings()
         self.max_link_gap = max_link_gap
         self.outside_bias = outside_bias
+        self.min_verified = min_verified
         self.model_path = model
         # A saved pipeline carries its own copy of the weights (from_disk replaces this), so a
         # configured folder that is missing is an error only when a document needs it.
@@ -115,8 +126,13 @@ class SpanFinder(ResourceComponent):
         self.ensemble_paths = list(ensemble or [])
         self._ensemble = [SpanTagger.from_folder(resolve(f)) if resolve(f).is_dir() else None
                           for f in self.ensemble_paths]
+        # Like the weights, a saved pipeline carries its verifier (from_disk reads it), so a
+        # configured file that is missing is an error only when a document needs it.
+        self.verifier_path = verifier
+        present = bool(verifier) and resolve(verifier).is_file()
         self._read({"cue_verbs": cue_verbs, "derived_cues": derived_cues,
-                    "according_to": according_to, "title_cues": title_cues})
+                    "according_to": according_to, "title_cues": title_cues,
+                    "verifier": verifier if present else ""})
 
     def _load(self) -> None:
         self.lexicon = parse_cue_lexicon(self.resources["cue_verbs"],
@@ -124,6 +140,12 @@ class SpanFinder(ResourceComponent):
                                          self.min_cue_precision, self.min_cue_count)
         self.first_words = first_words_of(parse_word_list(self.resources["according_to"]))
         self.title_cues = parse_word_list(self.resources["title_cues"])
+        text = self.resources.get("verifier")
+        try:
+            self.verifier = Verifier.from_dict(json.loads(text)) if text else None
+        except (ValueError, KeyError, TypeError) as err:
+            raise ClaimtraceError(Errors.E164, what=str(err)) from err
+        self.cue_precision = cue_precisions(self.resources.get("derived_cues", ""))
 
     @property
     def tagger(self) -> SpanTagger:
@@ -154,7 +176,10 @@ class SpanFinder(ResourceComponent):
                                       given=f"the tags {', '.join(lead.labels)}")
         return [lead, *self._ensemble]
 
-    def _tag(self, docs: list[Doc]) -> list[Doc]:
+    def candidates(self, docs: list[Doc]
+                   ) -> Iterator[tuple[Doc, DocIndex, list[Candidate], np.ndarray]]:
+        """Each document with its index, its merged candidates (before the verifier) and the
+        tagger's per-token probabilities."""
         indexes = [DocIndex(doc) for doc in docs]
         members = self._members()
         wanted = next((t.config["word_vectors"] for t in members
@@ -178,10 +203,47 @@ class SpanFinder(ResourceComponent):
                                    for f in feats]))
         tagged = predict_together(views, self.outside_bias)
         for doc, index, (tags, probs) in zip(docs, indexes, tagged, strict=True):
-            self._merge(doc, index, tags, probs)
+            yield doc, index, self._merge(doc, index, tags, probs), probs
+
+    def _tag(self, docs: list[Doc]) -> list[Doc]:
+        if self.verifier is None and self.verifier_path:
+            raise ClaimtraceError(Errors.E164, what=f"no file {str(resolve(self.verifier_path))!r}")
+        for doc, index, merged, probs in self.candidates(docs):
+            if self.verifier is not None:
+                merged = self._verified(doc, index, merged, probs)
+            write_candidates(doc, [c.quote for c in merged], [(c.source, c.group) for c in merged])
         return docs
 
-    def _merge(self, doc: Doc, index: DocIndex, tags: np.ndarray, probs: np.ndarray) -> None:
+    def verifier_rows(self, doc: Doc, index: DocIndex, merged: list[Candidate],
+                      probs: np.ndarray) -> tuple[list[list[int]], np.ndarray]:
+        """The indirect attributions among ``merged`` (candidate indexes, by group) and the
+        verifier's features of each (one row per attribution)."""
+        found = groups([c.quote.type for c in merged], [c.group for c in merged])
+        reader = FeatureReader(doc, probs, index.paragraph, index.in_marks,
+                               self.cue_precision, self.lexicon.kind_of)
+        rows = np.zeros((len(found), len(FEATURES)))
+        for r, members in enumerate(found):
+            first = merged[members[0]]
+            rows[r] = reader.row([merged[k].quote.content for k in members], first.quote.cue,
+                                 first.quote.how, first.source, first.origin)
+        return found, rows
+
+    def _verified(self, doc: Doc, index: DocIndex, merged: list[Candidate],
+                  probs: np.ndarray) -> list[Candidate]:
+        """``merged`` without the indirect attributions the verifier scores below
+        ``min_verified``. A rule candidate whose content comes before its cue ('A, argues
+        this commentary') stays: PolNeAR, which the verifier learned from, has few of them."""
+        found, rows = self.verifier_rows(doc, index, merged, probs)
+        if not found:
+            return merged
+        scores = self.verifier.scores(rows)
+        drop = {k for members, score in zip(found, scores, strict=True)
+                if score < self.min_verified and not leads_its_cue(merged[members[0]])
+                for k in members}
+        return [c for k, c in enumerate(merged) if k not in drop]
+
+    def _merge(self, doc: Doc, index: DocIndex, tags: np.ndarray,
+               probs: np.ndarray) -> list[Candidate]:
         """Link the tagged spans into attributions and combine them with the rules'."""
         found = link(doc, index, chunks(tags, probs, "C"), chunks(tags, probs, "Q"),
                      chunks(tags, probs, "S"), self.max_link_gap)
@@ -190,9 +252,8 @@ class SpanFinder(ResourceComponent):
             return not_a_quotation(quote, index.in_marks, self.title_cues, self.min_words_cued,
                                    self.max_title_tokens)
 
-        merged = merge(doc, read_candidates(doc), found, probs, index.in_marks, self.settings,
-                       rejected)
-        write_candidates(doc, [c.quote for c in merged], [(c.source, c.group) for c in merged])
+        return merge(doc, read_candidates(doc), found, probs, index.in_marks, self.settings,
+                     rejected)
 
     # --- saving: word lists (ResourceComponent) plus the taggers' weights -----------------
     def to_bytes(self, *, exclude: tuple = ()) -> bytes:

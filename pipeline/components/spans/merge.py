@@ -10,7 +10,8 @@ stronger (measured on PolNeAR dev, docs/evaluation.md):
   direct quotes the tagger's grouping joins them into one attribution ('“A,” she said.
   “B.”');
 - the tagger's attributions the rules missed are added when their mean tag probability
-  reaches ``min_confidence`` and the rules' filters (scare quotes, terms, titles, cues
+  reaches ``min_confidence`` (``min_indirect_confidence`` for reported speech, which the
+  verifier checks after) and the rules' filters (scare quotes, terms, titles, cues
   that report nobody) do not reject them;
 - rule candidates the tagger does not see stay, except indirect ones whose words the
   tagger confidently puts outside any attribution (``drop_below``);
@@ -52,6 +53,9 @@ class MergeSettings:
     drop_below: float = 0.5  # drop a lone indirect rule candidate if P(inside) is below
     min_fragment_confidence: float = 0.8  # of several fragments, keep those this sure
     own_cue_confidence: float = 0.3  # the tagger's cue replaces a disagreeing rule cue
+    # the floor for tagger-only reported speech (no quote marks) where the verifier decides
+    # after (None: min_confidence for every type)
+    min_indirect_confidence: float | None = None
 
 
 @dataclass
@@ -62,6 +66,7 @@ class Candidate:
     quote: Quote
     source: Span | None = None
     group: int | None = None
+    origin: str = "rule"  # "rule", "both" (rule candidate, tagged boundaries) or "tagger"
 
 
 def quote_type(pieces: list[Span], in_marks: list[bool]) -> QuoteType:
@@ -158,20 +163,26 @@ def merge(doc: Doc, rules: list[Quote], found: list[Attribution], probs: np.ndar
                 type_ = quote_type(run, in_marks)
             for piece in run:
                 out.append(Candidate(Quote(id="", content=piece, type=type_, cue=cue, how=how),
-                                     source=source, group=group))
+                                     source=source, group=group, origin="both"))
     for k, att in enumerate(found):
-        if k in used or hits[k] or att.cue is None or att.confidence < settings.min_confidence:
+        if k in used or hits[k] or att.cue is None:
             continue
         cue, how = _tagged_cue(doc, att)
         pieces = _content_only(_pieces(doc, att, settings, in_marks), cue)
         if not pieces:
             continue
         type_ = quote_type(pieces, in_marks)
+        floor = settings.min_confidence
+        if type_ == QuoteType.INDIRECT and settings.min_indirect_confidence is not None:
+            floor = settings.min_indirect_confidence
+        if att.confidence < floor:
+            continue
         quotes = [Quote(id="", content=p, type=type_, cue=cue, how=how) for p in pieces]
         if any(rejected(q) for q in quotes):
             continue
         group += 1
-        out.extend(Candidate(q, source=span(doc, att.source), group=group) for q in quotes)
+        out.extend(Candidate(q, source=span(doc, att.source), group=group, origin="tagger")
+                   for q in quotes)
     for cand in out:
         if cand.quote.type != QuoteType.DIRECT:
             content = without_dangling_end(cand.quote.content, in_marks)
