@@ -6,7 +6,7 @@ pipeline (``pipeline.components.persist``); the parsers below turn it into what 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .errors import ClaimtraceError, Errors
@@ -84,12 +84,15 @@ class CueLexicon:
 
     ``kind_of`` maps every lemma and surface form of the hand list to its kind; ``relations``
     maps a lemma to the dependents that carry its content, most frequent first (from the
-    derived list); ``blocked`` holds lemmas the derived list shows are rarely cues.
+    derived list); ``blocked`` holds lemmas the derived list shows are rarely cues;
+    ``precision`` maps every lemma of the derived list (however rare) to the share of its uses
+    that are cues in the corpus it was derived from.
     """
 
     kind_of: dict[str, str]
     relations: dict[str, tuple[str, ...]]
     blocked: frozenset[str]
+    precision: dict[str, float] = field(default_factory=dict)
 
     def kind(self, lemma: str, lower: str) -> str | None:
         """The cue kind of a word given its lemma and lowercase text, or None. Surface
@@ -130,17 +133,19 @@ def parse_cue_lexicon(
             kind_of.setdefault(form, kind)
     relations: dict[str, tuple[str, ...]] = {}
     blocked: set[str] = set()
+    precisions: dict[str, float] = {}
     for line in parse_lines(derived or ""):
         parts = line.split("\t")
         lemma, precision, count = parts[0].strip().lower(), float(parts[1]), int(parts[2])
         rels = tuple(r for r in (parts[3].split(",") if len(parts) > 3 else []) if r)
+        precisions[lemma] = precision
         if count < min_count:
             continue
         if precision < min_precision:
             blocked.add(lemma)
         else:
             relations[lemma] = rels or ("ccomp",)
-    return CueLexicon(kind_of, relations, frozenset(blocked))
+    return CueLexicon(kind_of, relations, frozenset(blocked), precisions)
 
 
 @cache

@@ -50,6 +50,8 @@ def test_shipped_word_lists_load():
     assert lexicon.kind("specify", "specifies") == "speech"  # surface form, whatever the tag
     assert "ccomp" in lexicon.content_relations("say")
     assert lexicon.is_blocked("take")  # "took aim at": rarely an attribution cue
+    # the verifier reads every derived lemma's precision, blocked ones included
+    assert lexicon.precision["say"] > 0.5 > lexicon.precision["take"]
     assert "president" in load_word_list("resources:titles.txt")
     assert "academic" in load_json("resources:person_nouns.json")["nominals"]
     assert load_json("resources:pronouns.json")["gender"]["she"] == "f"

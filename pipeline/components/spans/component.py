@@ -29,7 +29,7 @@ from .features import doc_features, first_words_of, translate
 from .link import chunks, link
 from .merge import Candidate, MergeSettings, merge
 from .tagger import CONFIG, WEIGHTS, SpanTagger, predict_together
-from .verify import FEATURES, FeatureReader, Verifier, cue_precisions, groups, leads_its_cue
+from .verify import FEATURES, FeatureReader, Verifier, groups, leads_its_cue
 from .wordvectors import WordVectors
 
 DEFAULTS = {
@@ -145,7 +145,6 @@ class SpanFinder(ResourceComponent):
             self.verifier = Verifier.from_dict(json.loads(text)) if text else None
         except (ValueError, KeyError, TypeError) as err:
             raise ClaimtraceError(Errors.E164, what=str(err)) from err
-        self.cue_precision = cue_precisions(self.resources.get("derived_cues", ""))
 
     @property
     def tagger(self) -> SpanTagger:
@@ -220,7 +219,7 @@ class SpanFinder(ResourceComponent):
         verifier's features of each (one row per attribution)."""
         found = groups([c.quote.type for c in merged], [c.group for c in merged])
         reader = FeatureReader(doc, probs, index.paragraph, index.in_marks,
-                               self.cue_precision, self.lexicon.kind_of)
+                               self.lexicon.precision, self.lexicon.kind_of)
         rows = np.zeros((len(found), len(FEATURES)))
         for r, members in enumerate(found):
             first = merged[members[0]]

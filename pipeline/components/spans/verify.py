@@ -79,18 +79,6 @@ class Verifier:
         return 1.0 / (1.0 + np.exp(-(rows @ self.weights + self.bias)))
 
 
-def cue_precisions(derived: str) -> dict[str, float]:
-    """Lemma -> share of its uses that are cues in PolNeAR train (the derived lexicon)."""
-    out: dict[str, float] = {}
-    for line in derived.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) >= 2:
-            out[parts[0].strip().lower()] = float(parts[1])
-    return out
-
-
 def groups(types: Sequence[QuoteType], group_ids: Sequence[int | None]) -> list[list[int]]:
     """Indexes of candidates that form one indirect attribution (fragments of one tagged
     group together; an ungrouped candidate alone), in text order."""
